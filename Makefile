@@ -1,0 +1,44 @@
+# Congress: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install translations lint extract bench scan clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d congress/translations -f --statistics 2>&1 | grep -v '^$$' || true
+	@test -f congress/translations/ar/LC_MESSAGES/messages.mo
+
+run: translations
+	$(BIN)/congress init
+	$(BIN)/congress demo
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	$(BIN)/congress run --host $(HOST) --port $(PORT) --no-reload
+
+test: translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check congress tests bench
+	$(BIN)/ruff format --check congress tests bench
+
+# Update the catalogs after adding or changing user-facing strings.
+extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output -o congress/translations/messages.pot .
+	$(BIN)/pybabel update -i congress/translations/messages.pot -d congress/translations --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

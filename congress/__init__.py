@@ -1,0 +1,100 @@
+"""Congress: an online General Conference and election system."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_babel import lazy_gettext as _l
+
+from . import config as config_module
+
+ROOT = Path(__file__).resolve().parent.parent
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The application factory: configuration, extensions, blueprints, request wrapper."""
+    app = Flask(
+        __name__,
+        instance_path=str(Path((config or {}).get("INSTANCE_PATH") or ROOT / "instance")),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    config_module.load(app, config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _init_request_transaction(app)
+    from .web import errors, headers, nav
+
+    errors.init_app(app)
+    headers.init_app(app)
+    nav.init_app(app)
+    from .cli import register
+
+    register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import i18n, models  # noqa: F401  (all models registered on the metadata)
+    from .auth.operations import load_user
+    from .database import configure_engine
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+    i18n.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .audit.views import bp as audit_bp
+    from .auth.views import bp as auth_bp
+    from .web.views import bp as web_bp
+
+    for bp in (web_bp, auth_bp, audit_bp):
+        app.register_blueprint(bp)
+
+
+def _init_request_transaction(app: Flask) -> None:
+    """One commit per request: a response below 400 commits, anything else rolls back.
+
+    Requests that may write (not GET/HEAD/OPTIONS) take SQLite's write lock at
+    their first statement, so a read-then-write never races another request.
+    """
+    from .database import _write_intent
+    from .extensions import db
+
+    @app.before_request
+    def _begin() -> None:
+        if request.method not in SAFE_METHODS:
+            g._write_token = _write_intent.set(True)
+
+    @app.after_request
+    def _finish(response):
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def _teardown(error) -> None:
+        if error is not None:
+            db.session.rollback()
+        token = g.pop("_write_token", None)
+        if token is not None:
+            _write_intent.reset(token)
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -1,0 +1,153 @@
+"""Use cases of accounts: each changes rows and writes its audit entry together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from congress.audit import actions
+from congress.audit.operations import actor_label, record
+from congress.extensions import db
+from congress.models_common import utcnow
+
+from . import roles as role_names
+from .models import User, UserRole
+from .passwords import hash_password, needs_rehash, password_problems, verify_password
+
+
+class AccountError(Exception):
+    """Refused account change; `problems` are already translated."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.execute(
+        select(User).where(func.lower(User.email) == normalize_email(email))
+    ).scalar_one_or_none()
+
+
+@dataclass
+class LoginResult:
+    user: User | None
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def authenticate(email: str, password: str, *, address: str = "") -> LoginResult:
+    """Check the credentials; the caller cannot tell a wrong email from a wrong password."""
+    user = find_user_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        record(
+            actions.LOGIN_FAILED,
+            subject=f"user:{user.id}" if user else "",
+            data={"known_account": user is not None},
+        )
+        return LoginResult(None)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    record(actions.LOGIN_SUCCEEDED, actor=actor_label(user), subject=f"user:{user.id}")
+    return LoginResult(user)
+
+
+def create_user(
+    email: str,
+    name: str,
+    password: str | None,
+    *,
+    roles: tuple[str, ...] = (),
+    actor: User | None = None,
+    member_id: int | None = None,
+    language: str | None = None,
+) -> User:
+    email = normalize_email(email)
+    problems = password_problems(password, email=email) if password is not None else []
+    if find_user_by_email(email) is not None:
+        problems.append(_("An account with this email already exists."))
+    if problems:
+        raise AccountError(problems)
+    user = User(
+        email=email,
+        name=name,
+        member_id=member_id,
+        language=language,
+        password_hash=hash_password(password) if password else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(
+        actions.USER_CREATED,
+        actor=actor_label(actor),
+        subject=f"user:{user.id}",
+        data={"roles": sorted(roles)},
+    )
+    for role in roles:
+        grant_role(user, role, actor=actor)
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise AccountError([_("The current password is not correct.")])
+    set_password(user, new)
+
+
+def set_password(user: User, new: str, *, actor: User | None = None) -> None:
+    problems = password_problems(new, email=user.email)
+    if problems:
+        raise AccountError(problems)
+    user.password_hash = hash_password(new)
+    user.session_version += 1  # every other session of this user ends
+    record(actions.PASSWORD_CHANGED, actor=actor_label(actor or user), subject=f"user:{user.id}")
+
+
+def grant_role(user: User, role: str, *, actor: User | None = None) -> None:
+    if role not in role_names.ALL:
+        raise ValueError(f"unknown role {role!r}")
+    if user.has_role(role):
+        return
+    user.roles.append(UserRole(role=role))
+    db.session.flush()
+    record(
+        actions.ROLE_GRANTED,
+        actor=actor_label(actor),
+        subject=f"user:{user.id}",
+        data={"role": role},
+    )
+
+
+def revoke_role(user: User, role: str, *, actor: User | None = None) -> None:
+    kept = [r for r in user.roles if r.role != role]
+    if len(kept) == len(user.roles):
+        return
+    user.roles = kept
+    db.session.flush()
+    record(
+        actions.ROLE_REVOKED,
+        actor=actor_label(actor),
+        subject=f"user:{user.id}",
+        data={"role": role},
+    )
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login loader: the id must carry the current session version."""
+    ident, _, version = user_id.partition(".")
+    if not ident.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or user.session_version != int(version) or not user.active:
+        return None
+    return user

@@ -1,0 +1,106 @@
+"""`congress ...` commands (also `flask --app congress congress ...`)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from congress.database import write_intent
+from congress.extensions import db
+
+cli = AppGroup("congress", help="Congress: conference, elections and audit commands.")
+audit_cli = AppGroup("audit", help="The hash-chained audit log.")
+cli.add_command(audit_cli)
+
+
+def register(app) -> None:
+    app.cli.add_command(cli)
+
+
+def main() -> None:
+    """The `congress` console script: a Flask CLI group bound to the app."""
+    from congress import create_app
+
+    group = FlaskGroup(
+        name="congress", create_app=lambda: create_app(), help=cli.help, set_debug_flag=False
+    )
+    for name, command in cli.commands.items():
+        group.add_command(command, name)
+    group.main(prog_name="congress")
+
+
+@cli.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create the database or upgrade it to the newest migration."""
+    from flask_migrate import upgrade
+
+    from congress.system import operations as system
+
+    upgrade()
+    with write_intent():
+        created = system.initialize()
+        changed = system.record_configuration()
+        db.session.commit()
+    click.echo("Database initialized." if created else "Database is up to date.")
+    if changed:
+        click.echo("Configuration change recorded in the audit log.")
+
+
+@cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True, default="Administrator")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create an administrator account."""
+    from congress.auth import roles
+    from congress.auth.operations import AccountError, create_user
+
+    with write_intent():
+        try:
+            create_user(email, name, password, roles=(roles.ADMIN,))
+        except AccountError as refused:
+            db.session.rollback()
+            for problem in refused.problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(1)
+        db.session.commit()
+    click.echo(f"Administrator {email} created.")
+
+
+@cli.command("demo")
+@click.option("--force", is_flag=True, help="Allow loading demo data in production.")
+@with_appcontext
+def demo_command(force: bool) -> None:
+    """Load the demo organization once and print the demo logins."""
+    from flask import current_app
+
+    from congress.demo import DEMO_LOGINS, load_demo
+
+    if current_app.config["ENV_NAME"] == "production" and not force:
+        click.echo("Refusing to load demo data in production (use --force).", err=True)
+        sys.exit(1)
+    with write_intent():
+        loaded = load_demo()
+        db.session.commit()
+    click.echo("Demo data loaded." if loaded else "Demo data already present.")
+    click.echo("Demo logins (email / password):")
+    for role, email, password in DEMO_LOGINS:
+        click.echo(f"  {role:<22} {email:<28} {password}")
+
+
+@audit_cli.command("verify")
+@with_appcontext
+def audit_verify_command() -> None:
+    """Walk the chain; exit 1 naming the first broken entry."""
+    from congress.audit.operations import verify_chain
+
+    verdict = verify_chain()
+    if verdict.ok:
+        click.echo(f"Audit chain OK: {verdict.count} entries, head {verdict.head}")
+        return
+    click.echo(f"Audit chain BROKEN at entry {verdict.first_bad_seq}: {verdict.reason}", err=True)
+    sys.exit(1)

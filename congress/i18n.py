@@ -1,0 +1,53 @@
+"""Language and time zone per user (or cookie before login); locale-aware formatting."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_babel import format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+RTL = {"ar", "fa", "he", "ur"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    cookie = request.cookies.get("lang") if request else None
+    if cookie in languages:
+        return cookie
+    return current_app.config["DEFAULT_LANGUAGE"]
+
+
+def select_timezone() -> str:
+    if current_user and current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return current_app.config["TIMEZONE"]
+
+
+def language() -> str:
+    return str(get_locale() or current_app.config["DEFAULT_LANGUAGE"])
+
+
+def direction() -> str:
+    return "rtl" if language().split("_")[0] in RTL else "ltr"
+
+
+def init_app(app: Flask) -> None:
+    from .extensions import babel
+
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories="translations",
+    )
+
+    @app.context_processor
+    def _i18n_context() -> dict:
+        return {"lang": language(), "dir": direction()}
+
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value)

@@ -1,0 +1,5 @@
+"""Import every domain's models so the metadata (and Alembic) sees all tables."""
+
+from congress.audit.models import AuditEntry, AuditHead  # noqa: F401
+from congress.auth.models import User, UserRole  # noqa: F401
+from congress.members.models import Branch, Member  # noqa: F401

@@ -1,0 +1,1 @@
+"""Installation-wide state: initialization and the recorded configuration."""

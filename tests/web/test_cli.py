@@ -1,0 +1,59 @@
+"""The `congress` commands: init, create-admin, demo."""
+
+from sqlalchemy import func, select
+
+from congress.auth.models import User
+from congress.members.models import Branch, Member
+
+
+def test_init_is_idempotent_and_records_the_configuration_once(runner):
+    first = runner.invoke(args=["congress", "init"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(args=["congress", "init"])
+    assert second.exit_code == 0 and "up to date" in second.output
+    assert "Configuration change" not in second.output
+    assert runner.invoke(args=["congress", "audit", "verify"]).exit_code == 0
+
+
+def test_demo_loads_four_branches_sixty_members_and_the_staff_once(runner, db):
+    runner.invoke(args=["congress", "init"])
+    result = runner.invoke(args=["congress", "demo"])
+    assert result.exit_code == 0 and "admin@congress.test" in result.output
+    codes = set(db.session.execute(select(Branch.code)).scalars())
+    assert codes == {"SY", "TR", "EU", "US"}
+    assert db.session.execute(select(func.count(Member.id))).scalar() == 60
+    again = runner.invoke(args=["congress", "demo"])
+    assert "already present" in again.output
+    assert db.session.execute(select(func.count(User.id))).scalar() == 6
+
+
+def test_create_admin_refuses_a_weak_password(runner, db):
+    runner.invoke(args=["congress", "init"])
+    bad = runner.invoke(
+        args=[
+            "congress",
+            "create-admin",
+            "--email",
+            "a@x.org",
+            "--name",
+            "A",
+            "--password",
+            "short",
+        ]
+    )
+    assert bad.exit_code == 1
+    good = runner.invoke(
+        args=[
+            "congress",
+            "create-admin",
+            "--email",
+            "a@x.org",
+            "--name",
+            "A",
+            "--password",
+            "long-enough-secret",
+        ]
+    )
+    assert good.exit_code == 0
+    user = db.session.execute(select(User)).scalar_one()
+    assert user.has_role("administrator")
