@@ -97,3 +97,14 @@ def test_pages_carry_no_inline_script_or_style_and_no_foreign_asset(client):
 def test_healthz_reveals_nothing(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_data(as_text=True) == "ok\n"
+
+
+def test_times_are_shown_in_the_configured_zone_and_the_users_language(app):
+    from datetime import UTC, datetime
+
+    noon_utc = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    render = app.jinja_env.filters["datetime"]
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        assert render(noon_utc).replace("\u202f", " ") == "Jan 1, 2026, 3:00:00 PM"  # UTC+3
+    with app.test_request_context("/"):
+        assert "3:00:00 م" in render(noon_utc)
