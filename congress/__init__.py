@@ -61,9 +61,13 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
+    from .bylaws.views import bp as bylaws_bp
+    from .conference.delegate_views import bp as delegates_bp
+    from .conference.views import bp as conference_bp
+    from .members.views import bp as members_bp
     from .web.views import bp as web_bp
 
-    for bp in (web_bp, auth_bp, audit_bp):
+    for bp in (web_bp, auth_bp, audit_bp, bylaws_bp, members_bp, conference_bp, delegates_bp):
         app.register_blueprint(bp)
 
 

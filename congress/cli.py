@@ -104,3 +104,16 @@ def audit_verify_command() -> None:
         return
     click.echo(f"Audit chain BROKEN at entry {verdict.first_bad_seq}: {verdict.reason}", err=True)
     sys.exit(1)
+
+
+bylaws_cli = AppGroup("bylaws", help="The bylaws file.")
+cli.add_command(bylaws_cli)
+
+
+@bylaws_cli.command("check", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bylaws_check_command(args: tuple[str, ...]) -> None:
+    """Check a bylaws file: congress bylaws check FILE [--lang ar|en] [--json]."""
+    from congress.core.bylaws import check
+
+    sys.exit(check.run(list(args), sys.stdout, sys.stderr))

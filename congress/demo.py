@@ -5,14 +5,17 @@ Every person here is fictional; names are combined from common given and family 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from congress.audit import actions
 from congress.audit.operations import record
 from congress.auth import roles
-from congress.auth.operations import create_user
+from congress.auth.operations import create_user, find_user_by_email
+from congress.bylaws.operations import ensure_example
+from congress.conference import operations as conference_ops
 from congress.extensions import db
 from congress.members.models import Branch, Member
 
@@ -67,6 +70,8 @@ DEMO_LOGINS = (
     ("election committee", "committee1@congress.test", "committee-demo-2026"),
     ("election committee", "committee2@congress.test", "committee-demo-2026"),
     ("election committee", "committee3@congress.test", "committee-demo-2026"),
+    ("election committee", "committee4@congress.test", "committee-demo-2026"),
+    ("election committee", "committee5@congress.test", "committee-demo-2026"),
     ("observer", "observer@congress.test", "observer-demo-2026"),
 )
 _ROLE_OF = {
@@ -98,6 +103,7 @@ def demo_members() -> list[dict]:
                     "joined_on": date(2014 + (n * 5) % 12, 1 + (n * 7) % 12, 1 + n % 28),
                     "gender": gender,
                     "status": "suspended" if n % 29 == 0 else "active",
+                    "dues_paid": n % 17 != 0,
                 }
             )
     return rows
@@ -116,5 +122,43 @@ def load_demo() -> bool:
     db.session.flush()
     for label, email, password in DEMO_LOGINS:
         create_user(email, email.split("@")[0].capitalize(), password, roles=(_ROLE_OF[label],))
+    admin = find_user_by_email(DEMO_LOGINS[0][1])
+    _demo_conference(admin)
     record(actions.DEMO_LOADED, data={"members": sum(PER_BRANCH.values())})
     return True
+
+
+AGENDA = (
+    (
+        "report",
+        "تقرير المكتب التنسيقي عن الدورة المنتهية",
+        "Report of the Coordination Office on the past term",
+    ),
+    ("policy_paper", "ورقة التوجهات السياسية الجديدة", "The new policy directions paper"),
+    ("election", "انتخاب المجلس المركزي", "Election of the Central Council"),
+    (
+        "election",
+        "انتخاب المكتب التنسيقي من المجلس المركزي",
+        "Election of the Coordination Office by the Central Council",
+    ),
+    ("other", "ما يستجد من أعمال", "Other business"),
+)
+
+
+def _demo_conference(admin) -> None:
+    """A General Conference 45 days ahead, convened under the example bylaws."""
+    version = ensure_example(actor=admin)
+    zone = ZoneInfo("Asia/Damascus")
+    day = (datetime.now(zone) + timedelta(days=45)).date()
+    conference = conference_ops.create(
+        title_ar="المؤتمر العام الثالث",
+        title_en="Third General Conference",
+        starts_at=datetime(day.year, day.month, day.day, 10, 0, tzinfo=zone),
+        online_link="https://meet.example.org/general-conference",
+        bylaws_version=version,
+        actor=admin,
+    )
+    for kind, title_ar, title_en in AGENDA:
+        conference_ops.add_agenda_item(conference, kind, title_ar, title_en, actor=admin)
+    conference_ops.add_committee_from_role(conference, actor=admin)
+    conference_ops.convene(conference, actor=admin)

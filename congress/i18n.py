@@ -51,3 +51,25 @@ def init_app(app: Flask) -> None:
         format_datetime(value, fmt) if value else ""
     )
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
+
+
+# Where the organization's members live; any IANA zone is accepted from configuration.
+COMMON_ZONES = (
+    "Asia/Damascus",
+    "Asia/Beirut",
+    "Asia/Amman",
+    "Europe/Istanbul",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Amsterdam",
+    "Europe/Stockholm",
+    "Europe/London",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "UTC",
+)
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    return [(z, z.replace("_", " ")) for z in COMMON_ZONES]

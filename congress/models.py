@@ -3,3 +3,13 @@
 from congress.audit.models import AuditEntry, AuditHead  # noqa: F401
 from congress.auth.models import User, UserRole  # noqa: F401
 from congress.members.models import Branch, Member  # noqa: F401
+from congress.bylaws.models import BylawsVersion  # noqa: F401
+from congress.conference.models import (  # noqa: F401
+    AgendaItem,
+    Attendance,
+    CommitteeSeat,
+    Conference,
+    Delegate,
+    Invitation,
+    Sitting,
+)

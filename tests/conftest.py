@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import shutil
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from congress import create_app
+from support import PASSWORD, Browser
 
 PG_URL = os.environ.get("CONGRESS_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -161,39 +161,6 @@ def db(app):
     return db
 
 
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def csrf_from(html: str) -> str:
-    match = CSRF_RE.search(html)
-    assert match, "page has no CSRF token"
-    return match.group(1)
-
-
-class Browser:
-    """A test client that reads CSRF tokens from pages, as a browser submits forms."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def get(self, url, **kw):
-        return self.client.get(url, **kw)
-
-    def token(self, page: str = "/") -> str:
-        return csrf_from(self.client.get(page).get_data(as_text=True))
-
-    def post(self, url, data=None, *, page: str | None = None, **kw):
-        data = dict(data or {})
-        data.setdefault("csrf_token", self.token(page or url))
-        return self.client.post(url, data=data, **kw)
-
-    def login(self, email: str, password: str):
-        return self.post("/login", {"email": email, "password": password}, page="/login")
-
-    def logout(self):
-        return self.post("/logout", page="/")
-
-
 @pytest.fixture
 def browser(client) -> Browser:
     return Browser(client)
@@ -202,9 +169,6 @@ def browser(client) -> Browser:
 @pytest.fixture
 def make_browser(app):
     return lambda: Browser(app.test_client())
-
-
-PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture

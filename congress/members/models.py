@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -56,3 +57,10 @@ class Member(db.Model):
 def _fill_search_name(_mapper, _connection, member: Member) -> None:
     """Both names, folded, so a search needs one LIKE on every backend."""
     member.search_name = normalize(f"{member.name_ar} {member.name_latin}")
+
+
+STATUS_LABELS = {
+    "active": _l("active"),
+    "suspended": _l("suspended"),
+    "resigned": _l("resigned"),
+}

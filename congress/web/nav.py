@@ -34,6 +34,7 @@ ENTRIES: list[NavEntry] = [
         "audit.entries", _l("Audit log"), _any_role(roles.OBSERVER, roles.ADMIN, roles.COMMITTEE)
     ),
     NavEntry("auth.users", _l("Users"), _any_role(roles.ADMIN)),
+    NavEntry("bylaws.upload", _l("Upload bylaws"), _any_role(roles.ADMIN)),
 ]
 
 

@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select, text
 
-from conftest import PASSWORD
 from congress.audit.models import AuditEntry
 from congress.audit.operations import record, verify_chain
+from support import PASSWORD
 
 
 def actions(db):

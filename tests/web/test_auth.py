@@ -4,9 +4,9 @@ import pytest
 from argon2 import PasswordHasher, Type
 from sqlalchemy import select
 
-from conftest import PASSWORD
 from congress.audit.models import AuditEntry
 from congress.auth.models import User
+from support import PASSWORD
 
 
 def test_login_is_case_insensitive_on_email(browser, make_user):

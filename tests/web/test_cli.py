@@ -24,7 +24,7 @@ def test_demo_loads_four_branches_sixty_members_and_the_staff_once(runner, db):
     assert db.session.execute(select(func.count(Member.id))).scalar() == 60
     again = runner.invoke(args=["congress", "demo"])
     assert "already present" in again.output
-    assert db.session.execute(select(func.count(User.id))).scalar() == 6
+    assert db.session.execute(select(func.count(User.id))).scalar() == 8  # 5 on the committee
 
 
 def test_create_admin_refuses_a_weak_password(runner, db):

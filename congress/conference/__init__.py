@@ -1,0 +1,1 @@
+"""The General Conference: convening, agenda, delegates, accreditation, sittings, quorum."""

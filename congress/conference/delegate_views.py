@@ -1,0 +1,264 @@
+"""Delegates: designation and accreditation by the officer; activation, status and
+check-in by the delegate."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+from sqlalchemy import select
+
+from congress.auth import roles
+from congress.auth.decorators import mark_fresh, requires
+from congress.auth.operations import AccountError
+from congress.core.rules import RuleRefused
+from congress.extensions import db, limiter
+from congress.i18n import zone_choices
+from congress.members.models import Branch, Member
+
+from . import attendance, delegates, invitations
+from .facts import bylaws_of, good_standing_per_branch
+from .forms import (
+    PRESENCE_LABELS,
+    ActivationForm,
+    DesignateForm,
+    PresenceForm,
+    ReasonForm,
+    ReplaceForm,
+)
+from .models import Delegate, Invitation
+from .views import get_conference
+
+bp = Blueprint("delegates", __name__, url_prefix="/conferences")
+OFFICERS = (roles.CREDENTIALS, roles.ADMIN)
+
+
+def _delegate(conference_id: int, delegate_id: int) -> Delegate:
+    delegate = db.session.get(Delegate, delegate_id)
+    if delegate is None or delegate.conference_id != conference_id:
+        abort(404)
+    return delegate
+
+
+def _back(conference_id: int, status: int = 302):
+    return redirect(url_for("delegates.index", conference_id=conference_id), status)
+
+
+@bp.route("/<int:conference_id>/delegates")
+@requires(*OFFICERS, roles.OBSERVER, roles.COMMITTEE)
+def index(conference_id: int, refusal=None, issued_link=None, status: int = 200):
+    conference = get_conference(conference_id)
+    rules = bylaws_of(conference)
+    standing = good_standing_per_branch(rules)
+    apportionment = rules.apportionment(standing)
+    branches = db.session.execute(select(Branch).order_by(Branch.code)).scalars().all()
+    rows = (
+        db.session.execute(
+            select(Delegate)
+            .where(Delegate.conference_id == conference.id)
+            .order_by(Delegate.branch_id, Delegate.kind, Delegate.id)
+        )
+        .scalars()
+        .all()
+    )
+    pending = {
+        i.delegate_id: i
+        for i in db.session.execute(
+            select(Invitation)
+            .where(Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
+            .join(Delegate)
+            .where(Delegate.conference_id == conference.id)
+        ).scalars()
+    }
+    return render_template(
+        "conference/delegates.html",
+        conference=conference,
+        apportionment=apportionment,
+        standing=standing,
+        branches=branches,
+        delegates=rows,
+        pending=pending,
+        designate_form=DesignateForm(),
+        reason_form=ReasonForm(),
+        refusal=refusal,
+        issued_link=issued_link,
+        can_act=any(current_user.has_role(r) for r in OFFICERS),
+    ), status
+
+
+@bp.route("/<int:conference_id>/delegates/designate", methods=["POST"])
+@requires(*OFFICERS)
+def designate(conference_id: int):
+    conference = get_conference(conference_id)
+    form = DesignateForm()
+    if not form.validate_on_submit():
+        flash(_("Enter a member number."), "error")
+        return _back(conference.id, 303)
+    member = db.session.execute(
+        select(Member).where(Member.number == form.member_number.data.strip())
+    ).scalar_one_or_none()
+    if member is None:
+        flash(_("No member has the number %(n)s.", n=form.member_number.data.strip()), "error")
+        return _back(conference.id, 303)
+    branch_code = request.form.get("branch") or member.branch.code
+    branch = db.session.execute(
+        select(Branch).where(Branch.code == branch_code)
+    ).scalar_one_or_none() or abort(400)
+    try:
+        delegates.designate(conference, member, branch, form.kind.data, actor=current_user)
+    except RuleRefused as refused:
+        return index(conference.id, refusal=refused, status=409)
+    except delegates.DelegateError as refused:
+        flash(str(refused), "error")
+        return _back(conference.id, 303)
+    flash(_("%(name)s is designated.", name=member.name_ar), "success")
+    return _back(conference.id)
+
+
+@bp.route("/<int:conference_id>/delegates/<int:delegate_id>/<action>", methods=["POST"])
+@requires(*OFFICERS)
+def decide(conference_id: int, delegate_id: int, action: str):
+    delegate = _delegate(conference_id, delegate_id)
+    reason = (ReasonForm().reason.data or "").strip()
+    try:
+        if action == "accredit":
+            delegates.accredit(delegate, actor=current_user)
+        elif action == "reject":
+            delegates.reject(delegate, reason, actor=current_user)
+        elif action == "withdraw":
+            delegates.withdraw(delegate, reason, actor=current_user)
+        elif action == "replace":
+            form = ReplaceForm()
+            alternate = (
+                db.session.get(Delegate, form.alternate.data or 0)
+                if form.validate_on_submit()
+                else None
+            )
+            if alternate is None:
+                abort(400)
+            delegates.replace(delegate, alternate, actor=current_user)
+        elif action == "invite":
+            link = invitations.issue(delegate, actor=current_user)[1]
+            return index(conference_id, issued_link=(delegate, link))
+        elif action == "revoke":
+            for invitation in db.session.execute(
+                select(Invitation).where(Invitation.delegate_id == delegate.id)
+            ).scalars():
+                invitations.revoke(invitation, actor=current_user)
+        else:
+            abort(404)
+    except delegates.DelegateError as refused:
+        flash(str(refused), "error")
+        return _back(conference_id, 303)
+    except invitations.InvalidInvitation:
+        flash(_("Only a designated or accredited delegate can be invited."), "error")
+        return _back(conference_id, 303)
+    flash(_("Done."), "success")
+    return _back(conference_id)
+
+
+# --- the delegate's own pages ------------------------------------------------------------
+
+
+@bp.route("/activate/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def activate(token: str):
+    try:
+        invitation = invitations.find_valid(token)
+    except invitations.InvalidInvitation:
+        return render_template("conference/activate_invalid.html"), 404
+    member = invitation.delegate.member
+    form = ActivationForm()
+    form.timezone.choices = zone_choices()
+    if request.method == "GET":
+        form.timezone.data = "Asia/Damascus" if member.branch.code == "SY" else None
+    if form.validate_on_submit():
+        try:
+            user = invitations.activate(
+                token,
+                password=form.password.data,
+                email=form.email.data,
+                language=form.language.data,
+                timezone=form.timezone.data,
+            )
+        except invitations.InvalidInvitation:
+            return render_template("conference/activate_invalid.html"), 404
+        except AccountError as refused:
+            for problem in refused.problems:
+                flash(problem, "error")
+            return render_template("conference/activate.html", form=form, member=member), 422
+        login_user(user)
+        mark_fresh()
+        flash(_("Your account is active."), "success")
+        return redirect(url_for("delegates.me", conference_id=invitation.delegate.conference_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("conference/activate.html", form=form, member=member), status
+
+
+@bp.route("/<int:conference_id>/me", methods=["GET", "POST"])
+@login_required
+def me(conference_id: int):
+    conference = get_conference(conference_id)
+    delegate = delegates.delegate_of(conference, current_user)
+    if delegate is None:
+        abort(403)
+    if request.method == "POST":  # CSRFProtect has checked the token already
+        wanted = {"check_in": "present", "check_out": "checked_out"}.get(
+            request.form.get("action", "")
+        )
+        if wanted is None:
+            abort(400)
+        try:
+            attendance.set_presence(delegate, wanted, actor=current_user)
+        except delegates.DelegateError as refused:
+            flash(str(refused), "error")
+            return redirect(url_for("delegates.me", conference_id=conference.id), 303)
+        return redirect(url_for("delegates.me", conference_id=conference.id))
+    sitting = attendance.open_sitting(conference)
+    presence = attendance.presence_of(delegate, sitting) if sitting else None
+    return render_template(
+        "conference/me.html",
+        conference=conference,
+        delegate=delegate,
+        sitting=sitting,
+        presence=presence,
+        presence_labels=PRESENCE_LABELS,
+    )
+
+
+@bp.route("/<int:conference_id>/attendance", methods=["GET", "POST"])
+@requires(*OFFICERS)
+def attendance_page(conference_id: int):
+    conference = get_conference(conference_id)
+    if request.method == "POST":
+        form = PresenceForm()
+        delegate = _delegate(conference.id, request.form.get("delegate", type=int) or 0)
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            attendance.set_presence(delegate, form.state.data, actor=current_user)
+        except delegates.DelegateError as refused:
+            flash(str(refused), "error")
+            return redirect(url_for("delegates.attendance_page", conference_id=conference.id), 303)
+        return redirect(url_for("delegates.attendance_page", conference_id=conference.id))
+    sitting = attendance.open_sitting(conference)
+    accredited = (
+        db.session.execute(
+            select(Delegate)
+            .where(Delegate.conference_id == conference.id, Delegate.status == "accredited")
+            .order_by(Delegate.branch_id, Delegate.id)
+        )
+        .scalars()
+        .all()
+    )
+    states = attendance.states_in(sitting) if sitting else {}
+    return render_template(
+        "conference/attendance.html",
+        conference=conference,
+        sitting=sitting,
+        delegates=accredited,
+        states=states,
+        presence_labels=PRESENCE_LABELS,
+        form=PresenceForm(),
+        quorum=attendance.quorum(conference),
+    )

@@ -1,0 +1,221 @@
+"""Designating delegates and alternates per branch, accrediting, withdrawing, replacing."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from congress.audit import actions
+from congress.audit.operations import actor_label, record
+from congress.auth.models import User
+from congress.core.rules import RuleRefused
+from congress.extensions import db
+from congress.members.models import Branch, Member
+from congress.models_common import utcnow
+
+from .facts import bylaws_of, good_standing_per_branch, member_facts
+from .models import Conference, Delegate
+
+ACTIVE = ("designated", "accredited")
+
+
+class DelegateError(Exception):
+    """A refusal that is not a rule of the bylaws (wrong state, already done)."""
+
+
+def lock_conference(conference: Conference) -> None:
+    """Serialize changes to one conference's delegates (a row lock on PostgreSQL;
+    SQLite's write lock is already held by the request)."""
+    db.session.execute(
+        select(Conference.id).where(Conference.id == conference.id).with_for_update()
+    )
+
+
+def seats_taken(conference: Conference, branch: Branch, kind: str) -> int:
+    return db.session.execute(
+        select(func.count(Delegate.id)).where(
+            Delegate.conference_id == conference.id,
+            Delegate.branch_id == branch.id,
+            Delegate.kind == kind,
+            Delegate.status.in_(ACTIVE),
+        )
+    ).scalar_one()
+
+
+def designate(
+    conference: Conference, member: Member, branch: Branch, kind: str, *, actor: User | None
+) -> Delegate:
+    """Refused with the article when the bylaws do not allow this designation."""
+    if kind not in ("delegate", "alternate"):
+        raise ValueError(kind)
+    if conference.state != "convened":
+        raise DelegateError(
+            _(
+                "Delegates can be designated only while the conference is "
+                "convened and registration is open."
+            )
+        )
+    lock_conference(conference)
+    rules = bylaws_of(conference)
+    apportionment = rules.apportionment(good_standing_per_branch(rules))
+    if member.branch_id != branch.id:
+        raise RuleRefused(
+            apportionment.article,
+            _(
+                "%(name)s is a member of branch %(member_branch)s, not of %(branch)s.",
+                name=member.name_ar,
+                member_branch=member.branch.code,
+                branch=branch.code,
+            ),
+        )
+    standing = rules.good_standing(member_facts(member))
+    if not standing.ok:
+        raise RuleRefused.from_decision(
+            standing, _("%(name)s is not a member in good standing.", name=member.name_ar)
+        )
+    existing = db.session.execute(
+        select(Delegate).where(
+            Delegate.conference_id == conference.id, Delegate.member_id == member.id
+        )
+    ).scalar_one_or_none()
+    if existing is not None and existing.status in ACTIVE:
+        raise DelegateError(_("%(name)s is already designated.", name=member.name_ar))
+    if kind == "delegate":
+        seats, article = apportionment.delegates.get(branch.code, 0), apportionment.article
+    else:
+        seats = apportionment.alternates.get(branch.code, 0)
+        article = apportionment.alternates_article or apportionment.article
+    if seats_taken(conference, branch, kind) >= seats:
+        message = (
+            _(
+                "Branch %(branch)s has %(n)d delegate seats and all are designated.",
+                branch=branch.code,
+                n=seats,
+            )
+            if kind == "delegate"
+            else _(
+                "Branch %(branch)s may designate %(n)d alternates and all are designated.",
+                branch=branch.code,
+                n=seats,
+            )
+        )
+        raise RuleRefused(article, message)
+    if existing is not None:  # designated again after a rejection or withdrawal
+        delegate = existing
+        delegate.kind, delegate.status, delegate.reason = kind, "designated", ""
+        delegate.designated_at, delegate.decided_at, delegate.decided_by_id = utcnow(), None, None
+    else:
+        delegate = Delegate(
+            conference_id=conference.id, member_id=member.id, branch_id=branch.id, kind=kind
+        )
+        db.session.add(delegate)
+    db.session.flush()
+    record(
+        actions.DELEGATE_DESIGNATED,
+        actor=actor_label(actor),
+        subject=f"delegate:{delegate.id}",
+        data={
+            "conference": conference.id,
+            "member": member.number,
+            "branch": branch.code,
+            "kind": kind,
+        },
+    )
+    return delegate
+
+
+def _decide(delegate: Delegate, status: str, reason: str, actor: User | None) -> None:
+    """A conditional update: of two officers deciding at once, exactly one succeeds."""
+    changed = db.session.execute(
+        update(Delegate)
+        .where(Delegate.id == delegate.id, Delegate.status == "designated")
+        .values(
+            status=status,
+            reason=reason,
+            decided_at=utcnow(),
+            decided_by_id=actor.id if actor is not None else None,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(delegate)
+    if changed != 1:
+        raise DelegateError(
+            _("This delegate has already been decided on (%(status)s).", status=delegate.status)
+        )
+
+
+def accredit(delegate: Delegate, *, actor: User | None) -> None:
+    _decide(delegate, "accredited", "", actor)
+    record(
+        actions.DELEGATE_ACCREDITED,
+        actor=actor_label(actor),
+        subject=f"delegate:{delegate.id}",
+        data={"conference": delegate.conference_id},
+    )
+
+
+def reject(delegate: Delegate, reason: str, *, actor: User | None) -> None:
+    if not reason.strip():
+        raise DelegateError(_("A rejection needs a reason."))
+    _decide(delegate, "rejected", reason.strip(), actor)
+    record(
+        actions.DELEGATE_REJECTED,
+        actor=actor_label(actor),
+        subject=f"delegate:{delegate.id}",
+        data={"conference": delegate.conference_id, "reason": reason.strip()[:500]},
+    )
+
+
+def withdraw(delegate: Delegate, reason: str, *, actor: User | None) -> None:
+    if delegate.status not in ACTIVE:
+        raise DelegateError(_("Only a designated or accredited delegate can be withdrawn."))
+    delegate.status, delegate.reason = "withdrawn", reason.strip()
+    delegate.decided_at, delegate.decided_by_id = utcnow(), actor.id if actor else None
+    record(
+        actions.DELEGATE_WITHDRAWN,
+        actor=actor_label(actor),
+        subject=f"delegate:{delegate.id}",
+        data={"conference": delegate.conference_id, "reason": reason.strip()[:500]},
+    )
+
+
+def replace(withdrawn: Delegate, alternate: Delegate, *, actor: User | None) -> None:
+    """An alternate of the same branch takes the seat of a withdrawn delegate."""
+    if withdrawn.status != "withdrawn" or withdrawn.kind != "delegate":
+        raise DelegateError(_("Only a withdrawn delegate can be replaced."))
+    if (
+        alternate.kind != "alternate"
+        or alternate.status not in ACTIVE
+        or alternate.branch_id != withdrawn.branch_id
+        or alternate.conference_id != withdrawn.conference_id
+    ):
+        raise DelegateError(_("The replacement must be an alternate of the same branch."))
+    taken = db.session.execute(
+        select(Delegate.id).where(Delegate.replaces_id == withdrawn.id)
+    ).first()
+    if taken is not None:
+        raise DelegateError(_("This delegate has already been replaced."))
+    alternate.kind, alternate.replaces_id = "delegate", withdrawn.id
+    record(
+        actions.DELEGATE_REPLACED,
+        actor=actor_label(actor),
+        subject=f"delegate:{alternate.id}",
+        data={
+            "conference": withdrawn.conference_id,
+            "replaces": withdrawn.id,
+            "replaced_member": withdrawn.member.number,
+            "by_member": alternate.member.number,
+        },
+    )
+
+
+def delegate_of(conference: Conference, user) -> Delegate | None:
+    """The delegate record of a logged-in member at this conference, if any."""
+    member_id = getattr(user, "member_id", None)
+    if member_id is None:
+        return None
+    return db.session.execute(
+        select(Delegate).where(
+            Delegate.conference_id == conference.id, Delegate.member_id == member_id
+        )
+    ).scalar_one_or_none()

@@ -1,0 +1,159 @@
+"""One-time activation links for delegates: random tokens stored only as hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from congress.audit import actions
+from congress.audit.operations import actor_label, record
+from congress.auth.models import User
+from congress.auth.operations import AccountError, find_user_by_email, normalize_email
+from congress.auth.passwords import hash_password, password_problems
+from congress.extensions import db
+from congress.mail import send
+from congress.models_common import utcnow
+
+from .models import Delegate, Invitation
+
+
+class InvalidInvitation(Exception):
+    """One answer for unknown, used, revoked or expired links: nothing is revealed."""
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue(delegate: Delegate, *, actor: User | None) -> tuple[Invitation, str]:
+    """A new link makes every earlier link of this delegate useless."""
+    if delegate.status not in ("designated", "accredited"):
+        raise InvalidInvitation()
+    now = utcnow()
+    db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.delegate_id == delegate.id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config.get("INVITATION_HOURS", 72)
+    invitation = Invitation(
+        delegate_id=delegate.id, token_hash=_digest(token), expires_at=now + timedelta(hours=hours)
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    link = url_for("delegates.activate", token=token, _external=True)
+    member = delegate.member
+    body = _invitation_body(member.name_ar, link, hours)
+    sent = send(member.email, _("Your delegate account for the General Conference"), body)
+    invitation.channel, invitation.outbox_file = sent.channel, sent.path
+    record(
+        actions.INVITATION_ISSUED,
+        actor=actor_label(actor),
+        subject=f"delegate:{delegate.id}",
+        data={"invitation": invitation.id, "channel": sent.channel, "hours": hours},
+    )
+    return invitation, link
+
+
+def _invitation_body(name: str, link: str, hours: int) -> str:
+    return (
+        "\n".join(
+            [
+                _("Dear %(name)s,", name=name),
+                "",
+                _(
+                    "You have been designated as a delegate to the General Conference. "
+                    "Open this link to set your password and activate your account:"
+                ),
+                "",
+                link,
+                "",
+                _("The link works once and expires in %(hours)d hours.", hours=hours),
+            ]
+        )
+        + "\n"
+    )
+
+
+def revoke(invitation: Invitation, *, actor: User | None) -> None:
+    if invitation.used_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        record(
+            actions.INVITATION_REVOKED,
+            actor=actor_label(actor),
+            subject=f"delegate:{invitation.delegate_id}",
+            data={"invitation": invitation.id},
+        )
+
+
+def find_valid(token: str) -> Invitation:
+    """The invitation a token opens, or InvalidInvitation whatever the reason."""
+    if not token or len(token) > 200:
+        raise InvalidInvitation()
+    digest = _digest(token)
+    invitation = db.session.execute(
+        select(Invitation).where(Invitation.token_hash == digest)
+    ).scalar_one_or_none()
+    # The lookup is by hash, so timing reveals nothing of the token; compare anyway.
+    if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
+        raise InvalidInvitation()
+    if (
+        invitation.used_at is not None
+        or invitation.revoked_at is not None
+        or invitation.expires_at <= utcnow()
+        or invitation.delegate.status not in ("designated", "accredited")
+    ):
+        raise InvalidInvitation()
+    return invitation
+
+
+def activate(token: str, *, password: str, email: str | None, language: str, timezone: str) -> User:
+    """Set the delegate's password; the link is spent in the same transaction."""
+    invitation = find_valid(token)
+    spent = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if spent != 1:  # the same link used twice at once
+        raise InvalidInvitation()
+    member = invitation.delegate.member
+    address = normalize_email(member.email or email or "")
+    if not address:
+        raise AccountError([_("An email address is needed to log in.")])
+    problems = password_problems(password, email=address)
+    if problems:
+        raise AccountError(problems)
+    user = db.session.execute(select(User).where(User.member_id == member.id)).scalar_one_or_none()
+    if user is None:
+        user = find_user_by_email(address)
+        if user is not None and user.member_id not in (None, member.id):
+            raise AccountError([_("This email belongs to another account.")])
+    if user is None:
+        user = User(email=address, name=member.name_ar)
+        db.session.add(user)
+    user.member_id = member.id
+    user.password_hash = hash_password(password)
+    user.session_version = (user.session_version or 0) + 1
+    user.language, user.timezone = language, timezone
+    db.session.flush()
+    record(
+        actions.ACCOUNT_ACTIVATED,
+        actor=actor_label(user),
+        subject=f"delegate:{invitation.delegate_id}",
+        data={"user": user.id},
+    )
+    return user

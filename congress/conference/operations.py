@@ -1,0 +1,174 @@
+"""Use cases of the conference itself: create, agenda, convene, move through its states."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from congress.audit import actions
+from congress.audit.operations import actor_label, record
+from congress.auth.models import User
+from congress.bylaws.models import BylawsVersion
+from congress.core.rules import RuleRefused
+from congress.extensions import db
+from congress.models_common import utcnow
+
+from .facts import bylaws_of
+from .models import AGENDA_KINDS, AgendaItem, CommitteeSeat, Conference, InvalidTransition
+
+
+def create(
+    *,
+    title_ar: str,
+    title_en: str,
+    starts_at: datetime,
+    place: str = "",
+    online_link: str = "",
+    bylaws_version: BylawsVersion,
+    actor: User | None,
+) -> Conference:
+    conference = Conference(
+        title_ar=title_ar,
+        title_en=title_en,
+        starts_at=starts_at,
+        place=place,
+        online_link=online_link,
+        bylaws_version_id=bylaws_version.id,
+    )
+    db.session.add(conference)
+    db.session.flush()
+    record(
+        actions.CONFERENCE_CREATED,
+        actor=actor_label(actor),
+        subject=f"conference:{conference.id}",
+        data={"starts_at": starts_at.isoformat(), "bylaws_sha256": bylaws_version.sha256},
+    )
+    return conference
+
+
+def update_draft(conference: Conference, *, actor: User | None, **fields) -> None:
+    """Only a draft can change its date, place or bylaws: a convened conference is frozen."""
+    if conference.state != "draft":
+        raise InvalidTransition("conference", conference.state, "draft")
+    for key, value in fields.items():
+        setattr(conference, key, value)
+    record(
+        actions.CONFERENCE_UPDATED,
+        actor=actor_label(actor),
+        subject=f"conference:{conference.id}",
+        data={"fields": sorted(fields)},
+    )
+
+
+def add_agenda_item(
+    conference: Conference, kind: str, title_ar: str, title_en: str = "", *, actor: User | None
+) -> AgendaItem:
+    if kind not in AGENDA_KINDS:
+        raise ValueError(kind)
+    if conference.state == "closed":
+        raise InvalidTransition("conference", conference.state, "agenda")
+    item = AgendaItem(
+        position=len(conference.agenda) + 1, kind=kind, title_ar=title_ar, title_en=title_en
+    )
+    conference.agenda.append(item)
+    db.session.flush()
+    record(
+        actions.CONFERENCE_UPDATED,
+        actor=actor_label(actor),
+        subject=f"conference:{conference.id}",
+        data={"agenda_item": item.position, "kind": kind},
+    )
+    return item
+
+
+def convene(conference: Conference, *, actor: User | None, now: datetime | None = None) -> None:
+    """Convening is refused when the notice period of the bylaws can no longer be kept."""
+    now = now or utcnow()
+    if conference.state != "draft":
+        raise InvalidTransition("conference", conference.state, "convened")
+    rules = bylaws_of(conference)
+    decision = rules.notice_check(now, conference.starts_at)
+    if not decision.ok:
+        raise RuleRefused.from_decision(decision, _("The conference cannot be convened this late."))
+    conference.move_to("convened")
+    conference.convened_at = now
+    record(
+        actions.CONFERENCE_STATE,
+        actor=actor_label(actor),
+        subject=f"conference:{conference.id}",
+        data={"state": "convened", "bylaws_sha256": conference.bylaws_version.sha256},
+    )
+
+
+def advance(conference: Conference, state: str, *, actor: User | None) -> None:
+    """registration_closed -> in_session -> closed, each audited."""
+    if state == "convened":
+        raise InvalidTransition("conference", conference.state, state)
+    conference.move_to(state)
+    record(
+        actions.CONFERENCE_STATE,
+        actor=actor_label(actor),
+        subject=f"conference:{conference.id}",
+        data={"state": state},
+    )
+
+
+def seat_committee_member(conference: Conference, user: User, *, actor: User | None) -> None:
+    if db.session.get(CommitteeSeat, (conference.id, user.id)) is None:
+        db.session.add(CommitteeSeat(conference_id=conference.id, user_id=user.id))
+        db.session.flush()
+        record(
+            actions.COMMITTEE_SEAT,
+            actor=actor_label(actor),
+            subject=f"conference:{conference.id}",
+            data={"user": user.id},
+        )
+
+
+def add_committee_from_role(conference: Conference, *, actor: User | None) -> None:
+    """Seat every holder of the election committee role on a new conference's committee.
+
+    The administrator can change the seats later; each is audited.
+    """
+    from congress.auth.models import UserRole
+    from congress.auth.roles import COMMITTEE
+
+    holders = db.session.execute(
+        select(User).join(UserRole).where(UserRole.role == COMMITTEE).order_by(User.id)
+    ).scalars()
+    for user in holders:
+        seat_committee_member(conference, user, actor=actor)
+
+
+def committee_of(conference: Conference) -> list[User]:
+    return list(
+        db.session.execute(
+            select(User)
+            .join(CommitteeSeat, CommitteeSeat.user_id == User.id)
+            .where(CommitteeSeat.conference_id == conference.id)
+            .order_by(User.id)
+        ).scalars()
+    )
+
+
+def on_committee(conference: Conference, user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.get(CommitteeSeat, (conference.id, user.id)) is not None
+
+
+def current() -> Conference | None:
+    """The conference the site is about: the latest that is not closed, else the latest."""
+    open_one = db.session.execute(
+        select(Conference)
+        .where(Conference.state != "closed")
+        .order_by(Conference.starts_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if open_one is not None:
+        return open_one
+    return db.session.execute(
+        select(Conference).order_by(Conference.starts_at.desc()).limit(1)
+    ).scalar_one_or_none()

@@ -1,0 +1,202 @@
+"""The conference page, its setup by the administrator, sittings and the quorum panel."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from congress.auth import roles
+from congress.auth.decorators import fresh_login_required, requires
+from congress.bylaws.models import BylawsVersion
+from congress.core.rules import RuleRefused
+from congress.extensions import db
+
+from . import attendance, operations
+from .delegates import DelegateError, delegate_of
+from .facts import bylaws_of
+from .forms import AGENDA_LABELS, DELEGATE_LABELS, STATE_LABELS, AgendaForm, ConferenceForm
+from .models import Conference, InvalidTransition
+
+bp = Blueprint("conference", __name__, url_prefix="/conferences")
+STAFF = (roles.ADMIN, roles.CREDENTIALS, roles.COMMITTEE, roles.OBSERVER)
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {"state_labels": STATE_LABELS, "delegate_labels": DELEGATE_LABELS}
+
+
+def get_conference(conference_id: int) -> Conference:
+    return db.session.get(Conference, conference_id) or abort(404)
+
+
+def in_conference(conference: Conference, user) -> bool:
+    """Staff, observers and the conference's delegates see its internal pages."""
+    if not user.is_authenticated:
+        return False
+    return any(user.has_role(r) for r in STAFF) or delegate_of(conference, user) is not None
+
+
+@bp.route("/")
+def index():
+    conferences = (
+        db.session.execute(select(Conference).order_by(Conference.starts_at.desc())).scalars().all()
+    )
+    return render_template("conference/index.html", conferences=conferences)
+
+
+@bp.route("/<int:conference_id>")
+def page(conference_id: int):
+    conference = get_conference(conference_id)
+    rules = bylaws_of(conference)
+    return render_template(
+        "conference/page.html",
+        conference=conference,
+        timeline=rules.timeline(conference.starts_at),
+        rules=rules,
+        agenda_labels=AGENDA_LABELS,
+        agenda_form=AgendaForm(),
+        delegate=delegate_of(conference, current_user),
+        member_view=in_conference(conference, current_user),
+    )
+
+
+def _version_choices(form: ConferenceForm) -> None:
+    versions = (
+        db.session.execute(select(BylawsVersion).order_by(BylawsVersion.number.desc()))
+        .scalars()
+        .all()
+    )
+    form.bylaws_version.choices = [(v.id, _("Version %(n)d", n=v.number)) for v in versions]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(roles.ADMIN)
+def create():
+    form = ConferenceForm()
+    _version_choices(form)
+    if not form.bylaws_version.choices:
+        flash(_("Upload the bylaws before creating a conference."), "error")
+        return redirect(url_for("bylaws.upload"))
+    if form.validate_on_submit():
+        starts_at = form.starts_at.data.replace(tzinfo=get_timezone())
+        conference = operations.create(
+            title_ar=form.title_ar.data.strip(),
+            title_en=(form.title_en.data or "").strip(),
+            starts_at=starts_at,
+            place=(form.place.data or "").strip(),
+            online_link=(form.online_link.data or "").strip(),
+            bylaws_version=db.session.get(BylawsVersion, form.bylaws_version.data),
+            actor=current_user,
+        )
+        operations.add_committee_from_role(conference, actor=current_user)
+        flash(_("Conference created as a draft."), "success")
+        return redirect(url_for("conference.page", conference_id=conference.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("conference/form.html", form=form), status
+
+
+@bp.route("/<int:conference_id>/agenda", methods=["POST"])
+@requires(roles.ADMIN)
+def add_agenda(conference_id: int):
+    conference = get_conference(conference_id)
+    form = AgendaForm()
+    if not form.validate_on_submit():
+        flash(_("The agenda item needs a kind and an Arabic title."), "error")
+        return redirect(url_for("conference.page", conference_id=conference.id)), 303
+    try:
+        operations.add_agenda_item(
+            conference,
+            form.kind.data,
+            form.title_ar.data.strip(),
+            (form.title_en.data or "").strip(),
+            actor=current_user,
+        )
+    except InvalidTransition:
+        abort(409)
+    return redirect(url_for("conference.page", conference_id=conference.id))
+
+
+@bp.route("/<int:conference_id>/convene", methods=["POST"])
+@requires(roles.ADMIN)
+@fresh_login_required
+def convene(conference_id: int):
+    conference = get_conference(conference_id)
+    try:
+        operations.convene(conference, actor=current_user)
+    except RuleRefused as refused:
+        return _refuse(conference, refused)
+    except InvalidTransition:
+        flash(_("The conference has already been convened."), "error")
+        return redirect(url_for("conference.page", conference_id=conference.id)), 303
+    flash(_("The conference is convened."), "success")
+    return redirect(url_for("conference.page", conference_id=conference.id))
+
+
+@bp.route("/<int:conference_id>/close", methods=["POST"])
+@requires(roles.ADMIN)
+@fresh_login_required
+def close(conference_id: int):
+    conference = get_conference(conference_id)
+    try:
+        if attendance.open_sitting(conference) is not None:
+            attendance.end_sitting(conference, actor=current_user)
+        operations.advance(conference, "closed", actor=current_user)
+    except InvalidTransition:
+        flash(_("The conference cannot be closed from its present state."), "error")
+        return redirect(url_for("conference.page", conference_id=conference.id)), 303
+    flash(_("The conference is closed."), "success")
+    return redirect(url_for("conference.page", conference_id=conference.id))
+
+
+def _refuse(conference: Conference, refused: RuleRefused):
+    rules = bylaws_of(conference)
+    return render_template(
+        "conference/page.html",
+        conference=conference,
+        timeline=rules.timeline(conference.starts_at),
+        rules=rules,
+        agenda_labels=AGENDA_LABELS,
+        agenda_form=AgendaForm(),
+        refusal=refused,
+        delegate=delegate_of(conference, current_user),
+        member_view=in_conference(conference, current_user),
+    ), 409
+
+
+# --- sittings and quorum --------------------------------------------------------------
+
+
+@bp.route("/<int:conference_id>/quorum")
+@login_required
+def quorum(conference_id: int):
+    """The live panel: plain HTML that reloads itself, no script needed."""
+    conference = get_conference(conference_id)
+    if not in_conference(conference, current_user):
+        abort(403)
+    return render_template(
+        "conference/quorum.html",
+        conference=conference,
+        quorum=attendance.quorum(conference),
+        sitting=attendance.open_sitting(conference),
+    )
+
+
+@bp.route("/<int:conference_id>/sitting", methods=["POST"])
+@requires(roles.CREDENTIALS, roles.ADMIN)
+def sitting(conference_id: int):
+    conference = get_conference(conference_id)
+    try:
+        if request.form.get("action") == "close":
+            attendance.end_sitting(conference, actor=current_user)
+            flash(_("The sitting is closed."), "success")
+        else:
+            attendance.start_sitting(conference, actor=current_user)
+            flash(_("The sitting is open: delegates can check in."), "success")
+    except (DelegateError, InvalidTransition) as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("delegates.attendance_page", conference_id=conference.id)), 303
+    return redirect(url_for("delegates.attendance_page", conference_id=conference.id))

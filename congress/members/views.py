@@ -1,0 +1,103 @@
+"""The member roll for credentials officers and administrators."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from congress.auth import roles
+from congress.auth.decorators import requires
+from congress.extensions import db
+
+from . import operations
+from .forms import ApplyImportForm, ImportForm
+from .models import STATUS_LABELS, STATUSES, Branch
+
+bp = Blueprint("members", __name__, url_prefix="/members")
+STAFF = (roles.CREDENTIALS, roles.ADMIN)
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {"status_labels": STATUS_LABELS}
+
+
+@bp.route("/")
+@requires(*STAFF)
+def index():
+    q = request.args.get("q", "")[:100]
+    branch = request.args.get("branch", "")[:10]
+    status = request.args.get("status", "")
+    status = status if status in STATUSES else ""
+    members = operations.search(q, branch=branch, status=status)
+    branches = db.session.execute(db.select(Branch).order_by(Branch.code)).scalars().all()
+    return render_template(
+        "members/index.html",
+        members=members,
+        q=q,
+        branch=branch,
+        status=status,
+        branches=branches,
+        statuses=STATUSES,
+    )
+
+
+@bp.route("/export.csv")
+@requires(*STAFF)
+def export():
+    return Response(
+        operations.export_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=members.csv"},
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires(*STAFF)
+def import_roll():
+    form = ImportForm()
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("members/import.html", form=form), status
+    upload = form.file.data
+    if not upload or not upload.filename:
+        flash(_("Choose a CSV file."), "error")
+        return render_template("members/import.html", form=form), 422
+    data = upload.read()
+    preview = operations.preview(data)
+    apply_form = ApplyImportForm(
+        key=operations.stash(data) if preview.ok else "", sha256=preview.sha256
+    )
+    return render_template("members/import.html", form=form, preview=preview, apply_form=apply_form)
+
+
+@bp.route("/import/apply", methods=["POST"])
+@requires(*STAFF)
+def apply_import():
+    form = ApplyImportForm()
+    data = operations.unstash(form.key.data) if form.validate_on_submit() else None
+    if data is None or hashlib.sha256(data).hexdigest() != form.sha256.data:
+        flash(_("The previewed file is no longer available; upload it again."), "error")
+        return redirect(url_for("members.import_roll"))
+    try:
+        result = operations.apply(data, actor=current_user)
+    except operations.ImportRefused as refused:
+        flash(
+            _("The file has %(n)d errors; nothing was imported.", n=len(refused.preview.errors)),
+            "error",
+        )
+        return redirect(url_for("members.import_roll"))
+    operations.discard(form.key.data)
+    flash(
+        _(
+            "Imported: %(new)d new, %(updated)d updated, %(unchanged)d unchanged.",
+            new=result.count("new"),
+            updated=result.count("updated"),
+            unchanged=result.count("unchanged"),
+        ),
+        "success",
+    )
+    return redirect(url_for("members.index"))
