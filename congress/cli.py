@@ -117,3 +117,40 @@ def bylaws_check_command(args: tuple[str, ...]) -> None:
     from congress.core.bylaws import check
 
     sys.exit(check.run(list(args), sys.stdout, sys.stderr))
+
+
+members_cli = AppGroup("members", help="The member roll.")
+cli.add_command(members_cli)
+
+
+@members_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--apply", "do_apply", is_flag=True, help="Write the rows (default: preview).")
+@click.option("--lang", type=click.Choice(["ar", "en"]), default="en")
+@with_appcontext
+def members_import_command(path: str, do_apply: bool, lang: str) -> None:
+    """Preview (or apply) a roll CSV; exit 1 on any error, changing nothing."""
+    from pathlib import Path
+
+    from congress.members import operations
+
+    data = Path(path).read_bytes()
+    with write_intent():
+        preview = operations.preview(data, max_errors=None)
+        for error in preview.errors:
+            column = f" [{error.column}]" if error.column else ""
+            click.echo(f"line {error.line}{column}: {error.message.get(lang)}", err=True)
+        click.echo(
+            f"new {preview.count('new')}, updated {preview.count('updated')}, "
+            f"unchanged {preview.count('unchanged')}, errors {len(preview.errors)}"
+        )
+        if preview.errors:
+            db.session.rollback()
+            sys.exit(1)
+        if do_apply:
+            operations.apply(data)
+            db.session.commit()
+            click.echo("Applied.")
+        else:
+            db.session.rollback()
+            click.echo("Preview only: nothing changed (use --apply).")

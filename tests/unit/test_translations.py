@@ -6,8 +6,14 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None,
-            "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "_l": None,
+    "lazy_gettext": None,
+    "ngettext": (1, 2),
+    "lazy_ngettext": (1, 2),
+}
 METHODS = [("congress/**.py", "python"), ("templates/**.html", "jinja2")]
 
 
@@ -30,7 +36,8 @@ def test_every_string_in_code_and_templates_is_translated_to_arabic():
     translated = {
         (m.id if isinstance(m.id, str) else m.id[0])
         for m in catalog
-        if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)
+        if m.id
+        and (all(m.string) if isinstance(m.string, tuple) else m.string)
         and "fuzzy" not in m.flags
     }
     missing = sorted(extracted() - translated)

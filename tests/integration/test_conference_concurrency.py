@@ -1,0 +1,112 @@
+"""Two officers accrediting at once, a delegate checking in from two phones: one outcome,
+no duplicated or lost state (SQLite and PostgreSQL)."""
+
+import threading
+
+from sqlalchemy import func, select
+
+from conftest_data import demo_conference, designated
+from congress.audit.models import AuditEntry
+from congress.audit.operations import verify_chain
+from congress.conference import attendance, delegates
+from congress.conference.models import Attendance, Conference, Delegate
+from congress.database import write_intent
+from congress.extensions import db
+
+
+def run_at_once(app, n, work):
+    """Run `work(i)` in n threads released together; return results or exceptions."""
+    db.session.commit()  # the test body's snapshot must not hide the threads' writes
+    barrier = threading.Barrier(n)
+    results = [None] * n
+
+    def runner(i):
+        with app.app_context():
+            barrier.wait()
+            try:
+                with write_intent():
+                    results[i] = work(i)
+                    db.session.commit()
+            except Exception as exc:
+                db.session.rollback()
+                results[i] = exc
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.session.rollback()
+    return results
+
+
+def test_two_officers_accrediting_at_once_accredit_once(app, db):
+    conference = demo_conference()
+    delegate_id = designated(conference, 1, accredit=False, sitting=False)[0].id
+
+    def accredit(_i):
+        delegates.accredit(db.session.get(Delegate, delegate_id), actor=None)
+        return "ok"
+
+    results = run_at_once(app, 8, accredit)
+    assert results.count("ok") == 1
+    assert all(isinstance(r, delegates.DelegateError) for r in results if r != "ok")
+    entries = db.session.execute(
+        select(func.count(AuditEntry.seq)).where(AuditEntry.action == "delegate.accredited")
+    ).scalar()
+    assert entries == 1 and verify_chain().ok
+
+
+def test_a_delegate_checking_in_from_two_phones_is_present_once(app, db):
+    conference = demo_conference()
+    delegate_id = designated(conference, 1)[0].id
+
+    def check_in(_i):
+        return attendance.set_presence(db.session.get(Delegate, delegate_id), "present", actor=None)
+
+    results = run_at_once(app, 6, check_in)
+    assert results.count(True) == 1 and results.count(False) == 5, results
+    rows = db.session.execute(select(func.count(Attendance.id))).scalar()
+    changes = db.session.execute(
+        select(func.count(AuditEntry.seq)).where(AuditEntry.action == "sitting.attendance")
+    ).scalar()
+    assert rows == 1 and changes == 1 and verify_chain().ok
+
+
+def test_two_officers_designating_the_last_seat_at_once_fill_it_once(app, db):
+    conference = demo_conference()
+    seats = (
+        delegates.bylaws_of(conference)
+        .apportionment(delegates.good_standing_per_branch(delegates.bylaws_of(conference)))
+        .delegates["US"]
+    )
+    from congress.members.models import Member
+
+    us = [
+        m
+        for m in db.session.execute(select(Member).order_by(Member.id)).scalars()
+        if m.branch.code == "US"
+        and delegates.bylaws_of(conference).good_standing(delegates.member_facts(m)).ok
+    ]
+    with write_intent():
+        for member in us[: seats - 1]:
+            delegates.designate(conference, member, member.branch, "delegate", actor=None)
+        db.session.commit()
+    contenders = [m.id for m in us[seats - 1 : seats + 3]]
+    conference_id = conference.id
+
+    def designate(i):  # each thread loads its own rows: ORM objects stay in their session
+        member = db.session.get(Member, contenders[i])
+        delegates.designate(
+            db.session.get(Conference, conference_id), member, member.branch, "delegate", actor=None
+        )
+        return "ok"
+
+    results = run_at_once(app, len(contenders), designate)
+    assert results.count("ok") == 1, results
+    taken = db.session.execute(
+        select(func.count(Delegate.id)).where(Delegate.branch_id == us[0].branch_id)
+    ).scalar()
+    assert taken == seats
