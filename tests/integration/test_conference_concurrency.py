@@ -3,9 +3,9 @@ no duplicated or lost state (SQLite and PostgreSQL)."""
 
 import threading
 
+from conftest_data import demo_conference, designated
 from sqlalchemy import func, select
 
-from conftest_data import demo_conference, designated
 from congress.audit.models import AuditEntry
 from congress.audit.operations import verify_chain
 from congress.conference import attendance, delegates
