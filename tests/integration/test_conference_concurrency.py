@@ -3,7 +3,6 @@ no duplicated or lost state (SQLite and PostgreSQL)."""
 
 import threading
 
-from conftest_data import demo_conference, designated
 from sqlalchemy import func, select
 
 from congress.audit.models import AuditEntry
@@ -12,6 +11,7 @@ from congress.conference import attendance, delegates
 from congress.conference.models import Attendance, Conference, Delegate
 from congress.database import write_intent
 from congress.extensions import db
+from scenario import demo_conference, designated
 
 
 def run_at_once(app, n, work):
