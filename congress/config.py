@@ -31,18 +31,26 @@ DEFAULTS: dict[str, object] = {
     "PASSWORD_MIN_LENGTH": 10,
     "SESSION_LIFETIME_HOURS": 12,
     "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
+    "REQUIRE_TOTP_FOR_STAFF": None,  # None: required in production, optional in development
+    "INVITATION_HOURS": 72,
     "COOKIE_SECURE": None,  # None: Secure in production (served over HTTPS), not in development
 }
 
 # environment variables that are not plain strings
 _INT_KEYS = {
+    "INVITATION_HOURS",
     "MAIL_PORT",
     "FRESH_LOGIN_SECONDS",
     "PASSWORD_MIN_LENGTH",
     "SESSION_LIFETIME_HOURS",
     "MAX_CONTENT_LENGTH",
 }
-_BOOL_KEYS = {"MAIL_USE_TLS", "ALLOW_SQLITE_IN_PRODUCTION", "COOKIE_SECURE"}
+_BOOL_KEYS = {
+    "MAIL_USE_TLS",
+    "ALLOW_SQLITE_IN_PRODUCTION",
+    "COOKIE_SECURE",
+    "REQUIRE_TOTP_FOR_STAFF",
+}
 
 
 class ConfigurationError(RuntimeError):
@@ -97,6 +105,8 @@ def load(app: Flask, overrides: dict | None) -> None:
             )
         app.config["SECRET_KEY"] = _instance_secret(instance)
 
+    if app.config["REQUIRE_TOTP_FOR_STAFF"] is None:
+        app.config["REQUIRE_TOTP_FOR_STAFF"] = production
     secure = production if app.config["COOKIE_SECURE"] is None else app.config["COOKIE_SECURE"]
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,

@@ -15,6 +15,14 @@ class LoginForm(FlaskForm):
 
 class ReauthForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    code = StringField(_l("Code from your authenticator app"), validators=[Length(max=12)])
+    next = HiddenField()
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code from your authenticator app"), validators=[DataRequired(), Length(max=12)]
+    )
     next = HiddenField()
 
 

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import time
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -12,9 +24,9 @@ from congress.audit.operations import actor_label, record
 from congress.extensions import db, limiter
 from congress.web.safety import safe_next
 
-from . import operations, roles
+from . import operations, roles, totp
 from .decorators import fresh_login_required, mark_fresh, requires
-from .forms import ChangePasswordForm, LanguageForm, LoginForm, ReauthForm, RoleForm
+from .forms import ChangePasswordForm, CodeForm, LanguageForm, LoginForm, ReauthForm, RoleForm
 from .models import User
 from .passwords import verify_password
 
@@ -42,6 +54,13 @@ def login():
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         result = operations.authenticate(form.email.data, form.password.data)
+        if result.ok and result.user.totp_secret:
+            session[PENDING] = {
+                "id": result.user.id,
+                "v": result.user.session_version,
+                "at": int(time.time()),
+            }
+            return redirect(url_for("auth.login_code", next=safe_next(form.next.data)))
         if result.ok:
             login_user(result.user)
             mark_fresh()
@@ -53,6 +72,77 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
+PENDING = "pending_second_factor"
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_address_limit, methods=["POST"])
+def login_code():
+    """The second step for accounts with a one-time code."""
+    pending = session.get(PENDING) or {}
+    user = db.session.get(User, pending.get("id", 0)) if pending else None
+    if (
+        user is None
+        or user.session_version != pending.get("v")
+        or time.time() - pending.get("at", 0) > 300
+    ):
+        session.pop(PENDING, None)
+        flash(_("Please log in again."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        if totp.verify(user, form.code.data):
+            session.pop(PENDING, None)
+            login_user(user)
+            mark_fresh()
+            return redirect(safe_next(form.next.data))
+        record(actions.LOGIN_FAILED, subject=f"user:{user.id}", data={"second_factor": True})
+        flash(_("The code is not correct or was already used."), "error")
+        return render_template("auth/code.html", form=form)
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/code.html", form=form), status
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor():
+    """Enrol an authenticator app: scan, then prove it works with one code."""
+    if current_user.totp_secret:
+        return render_template("auth/two_factor.html", enabled=True)
+    secret = session.get("totp_setup") or totp.new_secret()
+    session["totp_setup"] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        if totp.enable(current_user, secret, form.code.data):
+            session.pop("totp_setup", None)
+            mark_fresh()
+            flash(_("Two-step login is on for your account."), "success")
+            return redirect(url_for("web.home"))
+        flash(_("The code is not correct or was already used."), "error")
+        status = 422
+    else:
+        status = 422 if request.method == "POST" else 200
+    uri = totp.provisioning_uri(current_user, secret)
+    return render_template(
+        "auth/two_factor.html", enabled=False, form=form, secret=secret, qr=totp.qr_data_uri(uri)
+    ), status
+
+
+@bp.before_app_request
+def _second_factor_required():
+    """Staff accounts without a second factor can do nothing else until they enrol."""
+    if not current_user.is_authenticated or current_user.totp_secret:
+        return None
+    if request.endpoint in ALWAYS_ALLOWED or not totp.required_for(current_user):
+        return None
+    return redirect(url_for("auth.two_factor"))
+
+
+ALWAYS_ALLOWED = {"auth.two_factor", "auth.logout", "auth.set_language", "static", "web.healthz"}
+
+
 @bp.route("/reauthenticate", methods=["GET", "POST"])
 @login_required
 @limiter.limit(_address_limit, methods=["POST"])
@@ -61,7 +151,9 @@ def reauthenticate():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        if verify_password(current_user.password_hash, form.password.data):
+        password_ok = verify_password(current_user.password_hash, form.password.data)
+        code_ok = not current_user.totp_secret or totp.verify(current_user, form.code.data or "")
+        if password_ok and code_ok:
             mark_fresh()
             return redirect(safe_next(form.next.data))
         record(

@@ -26,8 +26,16 @@ def link(app, db):
 
 
 def activate(browser, path):
-    return browser.post(path, {"password": "delegate-secret-1", "confirm": "delegate-secret-1",
-                               "language": "ar", "timezone": "Asia/Damascus"}, page=path)
+    return browser.post(
+        path,
+        {
+            "password": "delegate-secret-1",
+            "confirm": "delegate-secret-1",
+            "language": "ar",
+            "timezone": "Asia/Damascus",
+        },
+        page=path,
+    )
 
 
 def test_the_token_is_stored_only_as_a_hash(link, db):
@@ -65,8 +73,11 @@ def test_a_new_link_makes_the_old_one_useless(link, app, db, browser):
 
 def test_a_weak_password_keeps_the_link_usable(link, browser, db):
     _, path = link
-    weak = browser.post(path, {"password": "123456", "confirm": "123456", "language": "ar",
-                               "timezone": "Asia/Damascus"}, page=path)
+    weak = browser.post(
+        path,
+        {"password": "123456", "confirm": "123456", "language": "ar", "timezone": "Asia/Damascus"},
+        page=path,
+    )
     assert weak.status_code == 422
     assert db.session.execute(select(Invitation.used_at)).scalar() is None
     assert activate(browser, path).status_code == 302
