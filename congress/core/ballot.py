@@ -88,7 +88,8 @@ def marks_ballot(raw: Sequence[str], spec: BallotSpec) -> dict:
     if not problems and limit is not None and len(ids) > limit:
         problems.append(
             Text(
-                f"اخترت {len(ids)} مرشحًا، والحد الأقصى {limit}. أزل {len(ids) - limit} من اختياراتك.",
+                f"اخترت {len(ids)} مرشحًا، والحد الأقصى {limit}. "
+                f"أزل {len(ids) - limit} من اختياراتك.",
                 f"You chose {len(ids)} candidates; the maximum is {limit}. "
                 f"Remove {len(ids) - limit}.",
             )
@@ -126,7 +127,8 @@ def ranked_ballot(ranks: Mapping[str, str], spec: BallotSpec) -> dict:
             raise InvalidBallot(
                 [
                     Text(
-                        f"الترتيب {rank} خارج المدى: استخدم الأرقام من 1 إلى {len(spec.candidates)}.",
+                        f"الترتيب {rank} خارج المدى: "
+                        f"استخدم الأرقام من 1 إلى {len(spec.candidates)}.",
                         f"Rank {rank} is out of range: use 1 to {len(spec.candidates)}.",
                     )
                 ]
