@@ -154,3 +154,12 @@ def members_import_command(path: str, do_apply: bool, lang: str) -> None:
         else:
             db.session.rollback()
             click.echo("Preview only: nothing changed (use --apply).")
+
+
+@cli.command("tally", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def tally_command(args: tuple[str, ...]) -> None:
+    """Count a BLT file: congress tally FILE.blt --method M [--seats N] [--json]."""
+    from congress.core.tally import cli as tally_cli
+
+    sys.exit(tally_cli.run(list(args), sys.stdout, sys.stderr))

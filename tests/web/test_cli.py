@@ -57,3 +57,20 @@ def test_create_admin_refuses_a_weak_password(runner, db):
     assert good.exit_code == 0
     user = db.session.execute(select(User)).scalar_one()
     assert user.has_role("administrator")
+
+
+def test_the_tally_command_counts_a_blt_file_and_refuses_a_malformed_one(runner, tmp_path):
+    import json
+
+    good = tmp_path / "small.blt"
+    good.write_text('3 1\n4 1 0\n3 2 0\n2 3 2 0\n0\n"Ann"\n"Bo"\n"Cy"\n"Test"\n')
+    result = runner.invoke(args=["congress", "tally", str(good), "--method", "stv-scottish",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["winners"] == ["Bo"] and report["method"] == "stv-scottish"
+    assert {"seats", "rounds", "ties"} <= set(report)
+    bad = tmp_path / "bad.blt"
+    bad.write_text("3 1\n4 1 0\nx\n")
+    refused = runner.invoke(args=["congress", "tally", str(bad), "--method", "block"])
+    assert refused.exit_code == 2 and "line 3" in refused.output
