@@ -62,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .bylaws.views import bp as bylaws_bp
+    from .candidacy.views import bp as candidacy_bp
     from .conference.delegate_views import bp as delegates_bp
     from .conference.views import bp as conference_bp
     from .members.views import bp as members_bp
@@ -69,6 +70,12 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (web_bp, auth_bp, audit_bp, bylaws_bp, members_bp, conference_bp, delegates_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(candidacy_bp)
+    from .results.views import bp as results_bp
+    from .voting.views import bp as voting_bp
+
+    app.register_blueprint(voting_bp)
+    app.register_blueprint(results_bp)
 
 
 def _init_request_transaction(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 
 import click
@@ -163,3 +164,96 @@ def tally_command(args: tuple[str, ...]) -> None:
     from congress.core.tally import cli as tally_cli
 
     sys.exit(tally_cli.run(list(args), sys.stdout, sys.stderr))
+
+
+@cli.command("backup")
+@click.argument("out", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(out: str) -> None:
+    """Write a consistent snapshot of the database to OUT (a new file); the server may run."""
+    from pathlib import Path
+
+    from congress.system import backup
+
+    try:
+        result = backup.backup(Path(out))
+    except backup.BackupError as failed:
+        click.echo(f"error: {failed}", err=True)
+        sys.exit(1)
+    for line in result.lines():
+        click.echo(line)
+
+
+@cli.command("restore")
+@click.argument("source", metavar="IN", type=click.Path(dir_okay=False))
+@with_appcontext
+def restore_command(source: str) -> None:
+    """Load a backup into the configured database, which must be empty; then verify the chain."""
+    from pathlib import Path
+
+    from congress.system import backup
+
+    try:
+        result = backup.restore(Path(source))
+    except backup.BackupError as failed:
+        click.echo(f"error: {failed}", err=True)
+        sys.exit(1)
+    for line in result.lines():
+        click.echo(line)
+    verdict = result.verdict
+    if verdict is None:
+        click.echo("Audit chain MISSING: the restored database has no chain head", err=True)
+        sys.exit(1)
+    if not verdict.ok:
+        click.echo(
+            f"Audit chain BROKEN at entry {verdict.first_bad_seq}: {verdict.reason}", err=True
+        )
+        sys.exit(1)
+    click.echo(f"Audit chain OK: {verdict.count} entries, head {verdict.head}")
+
+
+@cli.command("export")
+@click.argument("poll_id", type=int)
+@click.argument("out", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def export_command(poll_id: int, out: str) -> None:
+    """Write a closed poll's export (JSON; and OUT.blt next to it for a ranked poll)."""
+    from pathlib import Path
+
+    from congress.results import export
+    from congress.voting.models import Poll
+
+    poll = db.session.get(Poll, poll_id)
+    if poll is None or poll.state in ("draft", "open"):
+        click.echo("error: no closed poll with that id", err=True)
+        sys.exit(1)
+    data = export.to_bytes(export.build(poll))
+    Path(out).write_bytes(data)
+    digest = hashlib.sha256(data).hexdigest()
+    click.echo(f"wrote {out} ({len(data)} bytes, sha256 {digest})")
+    if poll.method.startswith("stv"):
+        blt = Path(out).with_suffix(".blt")
+        blt.write_text(export.blt(poll), encoding="utf-8")
+        click.echo(f"wrote {blt}")
+
+
+@cli.command("verify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def verify_command(path: str) -> None:
+    """Recount an export and check its hashes; exit 1 naming the first mismatch."""
+    import json
+    from pathlib import Path
+
+    from congress.core.verify import verify_export
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as broken:
+        click.echo(f"FAIL: {path} is not a JSON export ({broken})", err=True)
+        sys.exit(1)
+    checks = verify_export(data if isinstance(data, dict) else {})
+    for check in checks:
+        click.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+    if not all(c.ok for c in checks):
+        sys.exit(1)
+    click.echo("The export verifies.")

@@ -162,3 +162,6 @@ def _demo_conference(admin) -> None:
         conference_ops.add_agenda_item(conference, kind, title_ar, title_en, actor=admin)
     conference_ops.add_committee_from_role(conference, actor=admin)
     conference_ops.convene(conference, actor=admin)
+    from congress.candidacy.demo_data import add_demo_candidacies
+
+    add_demo_candidacies(conference, admin)

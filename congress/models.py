@@ -2,8 +2,14 @@
 
 from congress.audit.models import AuditEntry, AuditHead  # noqa: F401
 from congress.auth.models import User, UserRole  # noqa: F401
-from congress.members.models import Branch, Member  # noqa: F401
 from congress.bylaws.models import BylawsVersion  # noqa: F401
+from congress.candidacy.models import (  # noqa: F401
+    BodyMember,
+    Candidacy,
+    CandidateList,
+    Endorsement,
+    Objection,
+)
 from congress.conference.models import (  # noqa: F401
     AgendaItem,
     Attendance,
@@ -13,3 +19,6 @@ from congress.conference.models import (  # noqa: F401
     Invitation,
     Sitting,
 )
+from congress.members.models import Branch, Member  # noqa: F401
+from congress.results.models import Signature, Tally  # noqa: F401
+from congress.voting.models import Ballot, Poll, PollCandidate, RollEntry  # noqa: F401

@@ -19,7 +19,9 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
+import voting_steps
 from congress import create_app
+from scenario import delegate_users, demo_conference
 from support import PASSWORD, Browser
 
 PG_URL = os.environ.get("CONGRESS_TEST_DATABASE_URL", "").strip()
@@ -213,3 +215,30 @@ def pytest_terminal_summary(terminalreporter):
             f"database backends: {ran}; PostgreSQL not tested "
             f"(set CONGRESS_TEST_DATABASE_URL to include it)"
         )
+
+
+# --- a conference in session, for polls ------------------------------------------------
+
+
+@pytest.fixture
+def demo(db):
+    """The demo organization and its convened conference."""
+    return demo_conference()
+
+
+@pytest.fixture
+def committee(demo, make_browser):
+    """A browser logged in as a member of the demo conference's election committee."""
+    b = make_browser()
+    assert b.login(*voting_steps.COMMITTEE).status_code == 302
+    return b
+
+
+@pytest.fixture
+def session_with(demo):
+    """The demo conference in session with n accredited delegates, `present` checked in."""
+
+    def make(n, present=None):
+        return demo, delegate_users(demo, n, present=present)
+
+    return make

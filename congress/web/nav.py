@@ -28,8 +28,13 @@ def _everyone(_user) -> bool:
     return True
 
 
+def _logged_in(user) -> bool:
+    return user.is_authenticated
+
+
 ENTRIES: list[NavEntry] = [
     NavEntry("web.home", _l("Home"), _everyone),
+    NavEntry("candidacy.current", _l("Candidates"), _logged_in),
     NavEntry(
         "audit.entries", _l("Audit log"), _any_role(roles.OBSERVER, roles.ADMIN, roles.COMMITTEE)
     ),

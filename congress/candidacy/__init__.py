@@ -1,0 +1,1 @@
+"""Candidacy: nominations, endorsements, statements, committee review and published lists."""

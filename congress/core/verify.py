@@ -1,0 +1,148 @@
+"""Independent checks of a poll export: counts, hashes, the audit links and a recount.
+
+Each check is a line of the verification report; the first failure is named.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import pairwise
+
+from congress.core import chain
+from congress.core.ballot import BallotSpec, InvalidBallot, check_content
+from congress.core.bylaws import BylawsInvalid, load_bylaws
+from congress.core.recount import report_for, sha256
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str = ""
+
+
+def _counts(export: Mapping) -> Check:
+    e = export["electorate"]
+    trackers, ballots = export["trackers"], export["ballots"]
+    if len(set(trackers)) != len(trackers):
+        return Check("counts", False, "a tracker appears twice")
+    numbers = (len(trackers), len(ballots), e["voted"], e["ballots"])
+    if len(set(numbers)) != 1:
+        return Check("counts", False, "trackers {}, ballots {}, voted {}, box {}".format(*numbers))
+    if e["voted"] > e["size"]:
+        return Check("counts", False, f"{e['voted']} voted of an electorate of {e['size']}")
+    return Check(
+        "counts",
+        True,
+        f"{len(ballots)} ballots = {len(trackers)} trackers = {e['voted']} voted of {e['size']}",
+    )
+
+
+def _contents(export: Mapping) -> Check:
+    poll = export["poll"]
+    spec = poll["rules"].get("spec")
+    if spec is None:
+        return Check("ballots", False, "the poll has no frozen ballot specification")
+    spec = BallotSpec(
+        spec["method"], tuple(spec["candidates"]), spec["max_marks"], spec["blank_allowed"]
+    )
+    for n, content in enumerate(export["ballots"], start=1):
+        try:
+            check_content(content, spec)
+        except InvalidBallot as invalid:
+            return Check("ballots", False, f"ballot {n}: {invalid}")
+    return Check("ballots", True, f"every ballot is valid for the {spec.method} method")
+
+
+def _audit(export: Mapping) -> Check:
+    audit, poll = export["audit"], export["poll"]
+    links = audit["links"]
+    for before, after in pairwise(links):
+        if after[0] != before[0] + 1 or after[1] != before[2]:
+            return Check(
+                "audit", False, f"the chain breaks between entries {before[0]} and {after[0]}"
+            )
+    by_seq = {seq: (prev, digest) for seq, prev, digest in links}
+    closed = None
+    for e in audit["entries"]:
+        at = datetime.fromisoformat(e["at"])
+        digest = chain.entry_hash(
+            e["seq"], at, e["actor"], e["action"], e["subject"], e["data"], e["prev_hash"]
+        )
+        if digest != e["hash"] or by_seq.get(e["seq"]) != (e["prev_hash"], e["hash"]):
+            return Check(
+                "audit", False, f"entry {e['seq']} ({e['action']}) does not match its hash"
+            )
+        if e["action"] == "poll.closed":
+            closed = e
+    if closed is None or closed["hash"] != poll["chain_head_at_close"]:
+        return Check("audit", False, "the close entry does not match the recorded chain head")
+    data = json.loads(closed["data"])
+    if data.get("ballots") != len(export["ballots"]):
+        return Check(
+            "audit",
+            False,
+            f"the close entry records {data.get('ballots')} ballots, "
+            f"the export has {len(export['ballots'])}",
+        )
+    return Check(
+        "audit",
+        True,
+        f"{len(audit['entries'])} entries chain to the head {poll['chain_head_at_close'][:16]}…",
+    )
+
+
+def _recount(export: Mapping) -> Check:
+    tally = export.get("tally")
+    if not tally:
+        return Check("recount", False, "the export has no tally")
+    bylaws_text = export["bylaws"]["text"]
+    if hashlib.sha256(bylaws_text.encode()).hexdigest() != export["bylaws"]["sha256"]:
+        return Check("recount", False, "the bylaws text does not match its SHA-256")
+    try:
+        bylaws = load_bylaws(bylaws_text)
+    except BylawsInvalid:
+        return Check("recount", False, "the exported bylaws do not validate")
+    report = report_for(
+        export["poll"], export["candidates"], export["ballots"], export["quorum"], bylaws
+    )
+    if report != tally["report"]:
+        mine, theirs = (
+            report.get("winners", report.get("passed")),
+            tally["report"].get("winners", tally["report"].get("passed")),
+        )
+        return Check(
+            "recount",
+            False,
+            f"the recount differs from the recorded result (recount: {mine}; recorded: {theirs})",
+        )
+    if sha256(report) != tally["sha256"]:
+        return Check("recount", False, "the recorded report does not match its SHA-256")
+    for s in export["certification"]["signatures"]:
+        if s["decision"] == "signed" and s["report_sha256"] != tally["sha256"]:
+            return Check("recount", False, "a signature certifies another report")
+    return Check(
+        "recount",
+        True,
+        f"the recount equals the recorded result (report SHA-256 {tally['sha256'][:16]}…)",
+    )
+
+
+def verify_export(export: Mapping) -> list[Check]:
+    """Run every check in order; stop at the first failure."""
+    if export.get("format") != "congress-poll-export/1":
+        return [Check("format", False, f"unknown format {export.get('format')!r}")]
+    results = [Check("format", True, export["format"])]
+    for check in (_counts, _contents, _audit, _recount):
+        try:
+            result = check(export)
+        except (KeyError, TypeError, ValueError) as broken:
+            result = Check(check.__name__.strip("_"), False, f"malformed export: {broken!r}")
+        results.append(result)
+        if not result.ok:
+            break
+    return results

@@ -1,0 +1,1 @@
+"""Counting a closed poll, certification by the committee, results, exports and recounts."""

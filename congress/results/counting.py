@@ -1,0 +1,62 @@
+"""Counting a closed poll, with the same code that recounts an export."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from congress.audit import actions
+from congress.audit.operations import actor_label, record
+from congress.auth.models import User
+from congress.bylaws.operations import rules_of
+from congress.conference.models import Conference, InvalidTransition
+from congress.core import recount
+from congress.extensions import db
+from congress.models_common import utcnow
+from congress.voting import board
+from congress.voting.models import Poll
+
+from .export import candidates_section, poll_section
+from .models import Signature, Tally
+
+
+def run_tally(poll: Poll, *, actor: User | None) -> Tally:
+    """Count the box; a recount replaces the report and voids earlier signatures."""
+    if poll.state not in ("closed", "tallied"):
+        raise InvalidTransition("poll", poll.state, "tallied")
+    conference = db.session.get(Conference, poll.conference_id)
+    report = recount.report_for(
+        poll_section(poll),
+        candidates_section(poll),
+        board.contents(poll),
+        poll.quorum_snapshot,
+        rules_of(conference.bylaws_version),
+    )
+    digest = recount.sha256(report)
+    tally = db.session.get(Tally, poll.id)
+    if tally is None:
+        tally = Tally(poll_id=poll.id)
+        db.session.add(tally)
+    elif tally.sha256 != digest:
+        db.session.execute(db.delete(Signature).where(Signature.poll_id == poll.id))
+    tally.report, tally.sha256 = recount.canonical(report).decode(), digest
+    tally.counted_at, tally.counted_by_id = utcnow(), actor.id if actor else None
+    poll.move_to("tallied")
+    db.session.flush()
+    record(
+        actions.POLL_TALLIED,
+        actor=actor_label(actor),
+        subject=f"poll:{poll.id}",
+        data={
+            "report_sha256": digest,
+            "seed": recount.seed(poll.chain_head_at_close, poll.id).hex(),
+        },
+    )
+    return tally
+
+
+def describe_runoff(poll: Poll, report: dict) -> str:
+    names = {str(c["id"]): c["name_ar"] for c in candidates_section(poll)}
+    return _(
+        "A runoff is needed between: %(names)s",
+        names="، ".join(names[c] for c in report.get("runoff_candidates", [])),
+    )

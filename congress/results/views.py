@@ -1,0 +1,160 @@
+"""Results: the committee counts and certifies; members read certified results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from congress.auth import roles
+from congress.auth.decorators import fresh_login_required, requires
+from congress.conference.models import Conference, InvalidTransition
+from congress.conference.operations import committee_of, on_committee
+from congress.extensions import db
+from congress.i18n import language
+from congress.voting import polls
+from congress.voting.models import Poll
+from congress.voting.views import committee_only, get_poll
+
+from . import certify, counting, export, runoff
+from .models import Tally
+from .presenter import present
+
+bp = Blueprint("results", __name__)
+
+
+def can_see(poll: Poll) -> bool:
+    """Before certification only the committee and observers see a count."""
+    if poll.state == "certified":
+        return True
+    if poll.state != "tallied":
+        return False
+    conference = db.session.get(Conference, poll.conference_id)
+    return current_user.has_role(roles.OBSERVER) or on_committee(conference, current_user)
+
+
+@bp.route("/polls/<int:poll_id>/result")
+@login_required
+def result(poll_id: int):
+    poll = get_poll(poll_id)
+    if not can_see(poll):
+        abort(404)
+    conference = db.session.get(Conference, poll.conference_id)
+    tally = db.session.get(Tally, poll.id)
+    voted, ballots = polls.counts(poll)
+    template = "results/print.html" if request.args.get("print") else "results/result.html"
+    return render_template(
+        template,
+        poll=poll,
+        conference=conference,
+        view=present(poll, tally, language()),
+        voted=voted,
+        ballots=ballots,
+        signatures=certify.signatures(poll),
+        committee=committee_of(conference),
+        is_committee=on_committee(conference, current_user),
+        export_sha256=export_digest(poll),
+        runoff_exists=db.session.execute(
+            select(Poll.id).where(Poll.runoff_of_id == poll.id)
+        ).first()
+        is not None,
+    )
+
+
+@bp.route("/polls/<int:poll_id>/tally", methods=["POST"])
+@requires(roles.COMMITTEE)
+@fresh_login_required
+def tally(poll_id: int):
+    poll = get_poll(poll_id)
+    committee_only(poll)
+    try:
+        counting.run_tally(poll, actor=current_user)
+    except InvalidTransition:
+        flash(_("Only a closed poll can be counted."), "error")
+        return redirect(url_for("voting.page", poll_id=poll.id), 303)
+    flash(_("The ballots are counted. Each committee member now reviews and signs."), "success")
+    return redirect(url_for("results.result", poll_id=poll.id))
+
+
+@bp.route("/polls/<int:poll_id>/sign", methods=["POST"])
+@requires(roles.COMMITTEE)
+@fresh_login_required
+def sign(poll_id: int):
+    poll = get_poll(poll_id)
+    committee_only(poll)
+    try:
+        if request.form.get("decision") == "refuse":
+            certify.refuse(poll, current_user, request.form.get("reason", "")[:2000])
+            flash(_("Your refusal and its reason are recorded."), "success")
+        elif certify.sign(poll, current_user):
+            flash(_("The result is certified."), "success")
+        else:
+            flash(_("Your signature is recorded."), "success")
+    except certify.CertificationError as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("results.result", poll_id=poll.id), 303)
+    except InvalidTransition:
+        flash(_("This result cannot be signed in its present state."), "error")
+        return redirect(url_for("results.result", poll_id=poll.id), 303)
+    return redirect(url_for("results.result", poll_id=poll.id))
+
+
+@bp.route("/polls/<int:poll_id>/runoff", methods=["POST"])
+@requires(roles.COMMITTEE)
+@fresh_login_required
+def make_runoff(poll_id: int):
+    poll = get_poll(poll_id)
+    committee_only(poll)
+    try:
+        created = runoff.create_runoff(poll, actor=current_user)
+    except polls.PollError as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("results.result", poll_id=poll.id), 303)
+    return redirect(url_for("voting.page", poll_id=created.id))
+
+
+@bp.route("/polls/<int:poll_id>/export.json")
+@login_required
+def download(poll_id: int):
+    poll = get_poll(poll_id)
+    if not can_see(poll):
+        abort(404)
+    return Response(
+        export.to_bytes(export.build(poll)),
+        mimetype="application/json",
+        headers={"Content-Disposition": f"attachment; filename=poll-{poll.id}.json"},
+    )
+
+
+@bp.route("/polls/<int:poll_id>/export.blt")
+@login_required
+def download_blt(poll_id: int):
+    poll = get_poll(poll_id)
+    if not can_see(poll) or not poll.method.startswith("stv"):
+        abort(404)
+    return Response(
+        export.blt(poll),
+        mimetype="text/plain",
+        headers={"Content-Disposition": f"attachment; filename=poll-{poll.id}.blt"},
+    )
+
+
+def export_digest(poll: Poll) -> str:
+    return hashlib.sha256(export.to_bytes(export.build(poll))).hexdigest()
+
+
+@bp.app_template_filter("fromjson")
+def _fromjson(value: str):
+    return json.loads(value)
+
+
+@bp.app_template_filter("user_name")
+def _user_name(user_id: int) -> str:
+    from congress.auth.models import User
+
+    user = db.session.get(User, user_id)
+    return user.name or user.email if user else str(user_id)

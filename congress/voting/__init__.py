@@ -1,0 +1,1 @@
+"""Secret ballots: polls, the roll of voters, the ballot box, casting and receipts."""

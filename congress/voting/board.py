@@ -1,0 +1,65 @@
+"""The bulletin board of a closed poll: trackers and contents, published apart.
+
+Trackers are listed sorted; contents in the order of the ballots' random ids.
+The two orders are unrelated, so a receipt never reveals a choice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from sqlalchemy import select
+
+from congress.extensions import db
+
+from .models import Ballot, Poll, PollCandidate
+
+VISIBLE = ("closed", "tallied", "certified", "annulled")
+
+
+def is_public(poll: Poll) -> bool:
+    """Nothing of the box is shown while a poll is open (invariant 4)."""
+    return poll.state in VISIBLE
+
+
+def trackers(poll: Poll) -> list[str]:
+    return list(
+        db.session.execute(
+            select(Ballot.tracker).where(Ballot.poll_id == poll.id).order_by(Ballot.tracker)
+        ).scalars()
+    )
+
+
+def contents(poll: Poll) -> list[dict]:
+    rows = db.session.execute(
+        select(Ballot.content).where(Ballot.poll_id == poll.id).order_by(Ballot.id)
+    ).scalars()
+    return [json.loads(c) for c in rows]
+
+
+def candidates(poll: Poll) -> dict[int, PollCandidate]:
+    return {
+        c.id: c
+        for c in db.session.execute(
+            select(PollCandidate)
+            .where(PollCandidate.poll_id == poll.id)
+            .order_by(PollCandidate.position)
+        ).scalars()
+    }
+
+
+def normalize_tracker(value: str) -> str:
+    return re.sub(r"[^0-9a-f]", "", (value or "").lower())[:32]
+
+
+def has_tracker(poll: Poll, value: str) -> bool:
+    wanted = normalize_tracker(value)
+    if len(wanted) != 32:
+        return False
+    return (
+        db.session.execute(
+            select(Ballot.poll_id).where(Ballot.poll_id == poll.id, Ballot.tracker == wanted)
+        ).first()
+        is not None
+    )

@@ -1,0 +1,64 @@
+"""The committee's page for a new poll: an election for a body, or a motion."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from congress.conference.facts import bylaws_of
+from congress.conference.models import Conference
+from congress.i18n import language
+
+from . import polls
+from .forms import ElectionForm, MotionForm
+
+
+def _local(value):
+    return value.replace(tzinfo=get_timezone()) if value else None
+
+
+def create_from_form(conference: Conference):
+    rules = bylaws_of(conference)
+    lang = language()
+    election = ElectionForm(prefix="e")
+    election.body.choices = [
+        (key, body.title.get(lang)) for key, body in rules.bodies.items() if body.method is not None
+    ]
+    motion = MotionForm(prefix="m")
+    warnings = []
+    kind = request.form.get("kind")
+    if request.method == "POST" and kind == "election" and election.validate_on_submit():
+        from congress.candidacy.listing import feasibility
+
+        warnings = feasibility(conference, election.body.data)
+        if not warnings or election.confirm.data:
+            poll = polls.create_election(
+                conference,
+                election.body.data,
+                actor=current_user,
+                closes_at=_local(election.closes_at.data),
+            )
+            return redirect(url_for("voting.page", poll_id=poll.id))
+    elif request.method == "POST" and kind == "motion" and motion.validate_on_submit():
+        poll = polls.create_motion(
+            conference,
+            title_ar=motion.title_ar.data.strip(),
+            title_en=(motion.title_en.data or "").strip(),
+            text_ar=motion.text_ar.data.strip(),
+            text_en=(motion.text_en.data or "").strip(),
+            category=motion.category.data,
+            actor=current_user,
+            closes_at=_local(motion.closes_at.data),
+        )
+        return redirect(url_for("voting.page", poll_id=poll.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "voting/new.html",
+        conference=conference,
+        election=election,
+        motion=motion,
+        warnings=warnings,
+        hint=_("Warnings must be confirmed before the ballot is created.") if warnings else "",
+    ), status

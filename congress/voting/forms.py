@@ -1,0 +1,54 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+CATEGORY_LABELS = {
+    "ordinary": _l("Ordinary motion"),
+    "policy_paper": _l("Policy paper"),
+    "bylaw_amendment": _l("Bylaw amendment"),
+    "dissolution": _l("Dissolving a body"),
+}
+
+
+class ElectionForm(FlaskForm):
+    body = SelectField(_l("Body"))
+    closes_at = DateTimeLocalField(
+        _l("Closes automatically at (optional)"), validators=[Optional()]
+    )
+    confirm = BooleanField(
+        _l("I have read the warnings and the committee proceeds as the bylaws provide")
+    )
+
+
+class MotionForm(FlaskForm):
+    title_ar = StringField(_l("Title (Arabic)"), validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=300)])
+    text_ar = TextAreaField(_l("Text (Arabic)"), validators=[DataRequired(), Length(max=20000)])
+    text_en = TextAreaField(_l("Text (English)"), validators=[Optional(), Length(max=20000)])
+    category = SelectField(
+        _l("Category"), choices=[SelectChoice(k, v) for k, v in CATEGORY_LABELS.items()]
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes automatically at (optional)"), validators=[Optional()]
+    )
+
+
+POLL_STATES = {
+    "draft": _l("draft"),
+    "open": _l("open"),
+    "closed": _l("closed"),
+    "tallied": _l("counted"),
+    "certified": _l("certified"),
+    "annulled": _l("annulled"),
+}
+METHOD_LABELS = {
+    "block": _l("block vote"),
+    "approval": _l("approval vote"),
+    "single": _l("absolute majority, runoff if needed"),
+    "stv-scottish": _l("single transferable vote (Scottish rules)"),
+    "stv-meek": _l("single transferable vote (Meek method)"),
+    "motion": _l("yes / no / abstain"),
+}
+ANSWER_LABELS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}

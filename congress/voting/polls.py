@@ -1,0 +1,327 @@
+"""The life of a poll: create, open (roll + quorum snapshot), close, annul.
+
+Only the conference's election committee moves a poll (the views check it, with a
+fresh login). Each transition is audited with the counts and the chain head.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, insert, select, text, update
+
+from congress.audit import actions
+from congress.audit.operations import actor_label, head, record
+from congress.auth.models import User
+from congress.conference import attendance
+from congress.conference.facts import bylaws_of, member_facts
+from congress.conference.models import Conference, Delegate, InvalidTransition
+from congress.core.rules import RuleRefused
+from congress.extensions import db
+from congress.models_common import utcnow
+
+from .models import Ballot, Poll, PollCandidate, RollEntry
+
+
+class PollError(Exception):
+    """A refusal that is not a rule of the bylaws (wrong state, empty list...)."""
+
+
+def create_election(
+    conference: Conference, body: str, *, actor: User | None, closes_at: datetime | None = None
+) -> Poll:
+    """A draft election for a body; the rules come from the conference's bylaws."""
+    rules = bylaws_of(conference)
+    ballot = rules.ballot_rules(body)
+    electorate = ballot.electorate.value
+    frozen = {
+        "method_article": ballot.method.article,
+        "seats_article": ballot.seats.article,
+        "quotas": [
+            {"group": q.group, "min_seats": q.minimum_seats, "article": q.article}
+            for q in ballot.quotas
+        ],
+        "cap": (
+            {"max_seats": ballot.branch_cap.maximum_seats, "article": ballot.branch_cap.article}
+            if ballot.branch_cap
+            else None
+        ),
+        "tie": ballot.tie.value,
+        "tie_article": ballot.tie.article,
+        "blank_article": ballot.blank_allowed.article,
+        "electorate_article": ballot.electorate.article,
+        "electorate_body": electorate.body,
+    }
+    poll = Poll(
+        conference_id=conference.id,
+        kind="election",
+        body=body,
+        title_ar=ballot.title.ar,
+        title_en=ballot.title.en,
+        method=ballot.method.value,
+        seats=ballot.seats.value,
+        max_marks=ballot.max_marks.value,
+        blank_allowed=ballot.blank_allowed.value,
+        electorate=electorate.kind,
+        rules=json.dumps(frozen, sort_keys=True),
+        closes_at=closes_at,
+    )
+    db.session.add(poll)
+    db.session.flush()
+    record(
+        actions.POLL_CREATED,
+        actor=actor_label(actor),
+        subject=f"poll:{poll.id}",
+        data={
+            "conference": conference.id,
+            "kind": "election",
+            "body": body,
+            "method": poll.method,
+            "seats": poll.seats,
+        },
+    )
+    return poll
+
+
+def create_motion(
+    conference: Conference,
+    *,
+    title_ar: str,
+    title_en: str,
+    text_ar: str,
+    text_en: str,
+    category: str,
+    actor: User | None,
+    closes_at: datetime | None = None,
+) -> Poll:
+    rules = bylaws_of(conference)
+    kind = rules.motion_kind(category)
+    electorate = rules.electorate_default()
+    poll = Poll(
+        conference_id=conference.id,
+        kind="motion",
+        title_ar=title_ar,
+        title_en=title_en,
+        text_ar=text_ar,
+        text_en=text_en,
+        motion_category=category,
+        method="motion",
+        seats=1,
+        blank_allowed=False,
+        electorate=electorate.value,
+        rules=json.dumps(
+            {
+                "majority": kind.value,
+                "majority_article": kind.article,
+                "electorate_article": electorate.article,
+            },
+            sort_keys=True,
+        ),
+        closes_at=closes_at,
+    )
+    db.session.add(poll)
+    db.session.flush()
+    record(
+        actions.POLL_CREATED,
+        actor=actor_label(actor),
+        subject=f"poll:{poll.id}",
+        data={
+            "conference": conference.id,
+            "kind": "motion",
+            "category": category,
+            "majority": kind.value,
+        },
+    )
+    return poll
+
+
+def _electorate(conference: Conference, poll: Poll) -> list[int]:
+    """Member ids on the roll: fixed now, whatever happens to presence later."""
+    if poll.electorate == "present_at_opening":
+        return [d.member_id for d in attendance.present_delegates(conference)]
+    if poll.electorate == "accredited":
+        return list(
+            db.session.execute(
+                select(Delegate.member_id).where(
+                    Delegate.conference_id == conference.id,
+                    Delegate.status == "accredited",
+                    Delegate.kind == "delegate",
+                )
+            ).scalars()
+        )
+    from congress.candidacy.operations import members_of
+
+    body = poll.frozen_rules.get("electorate_body") or ""
+    members = members_of(conference, body)
+    if members is None:
+        raise PollError(_("The electing body has no certified composition yet."))
+    return sorted(members)
+
+
+def _freeze_candidates(conference: Conference, poll: Poll, actor: User | None) -> None:
+    from congress.candidacy.listing import ballot_list, freeze_list
+
+    rules = bylaws_of(conference)
+    on = conference.starts_at.astimezone(rules.zone).date()
+    listed = ballot_list(conference, poll.body)
+    restricted = poll.frozen_rules.get("restricted_to")
+    if restricted is not None:  # a runoff: only the candidates the count named
+        listed = [c for c in listed if c.id in set(restricted)]
+    if not listed:
+        raise PollError(_("There is no approved candidate for this body."))
+    for position, candidacy in enumerate(listed, start=1):
+        member = candidacy.member
+        groups = ",".join(sorted(rules.groups_of(member_facts(member), on)))
+        db.session.add(
+            PollCandidate(
+                poll_id=poll.id,
+                position=position,
+                member_id=member.id,
+                candidacy_id=candidacy.id,
+                name_ar=member.name_ar,
+                name_latin=member.name_latin,
+                branch=member.branch.code,
+                groups=groups,
+            )
+        )
+    if restricted is None:
+        freeze_list(conference, poll.body, actor=actor)
+
+
+def open_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) -> None:
+    """Refused while quorum is not met; writes the roll and the quorum snapshot."""
+    now = now or utcnow()
+    conference = db.session.get(Conference, poll.conference_id)
+    if poll.state != "draft":
+        raise InvalidTransition("poll", poll.state, "open")
+    if conference.state != "in_session":
+        raise PollError(_("Polls open only while the conference is in session."))
+    snapshot = attendance.snapshot(conference)
+    if poll.electorate != "body" and not snapshot.met:
+        raise RuleRefused(
+            snapshot.article,
+            _(
+                "The ballot cannot open: quorum is %(needed)d of %(accredited)d accredited "
+                "delegates, %(present)d are present.",
+                needed=snapshot.needed,
+                accredited=snapshot.accredited,
+                present=snapshot.present,
+            ),
+        )
+    if poll.kind == "election":
+        _freeze_candidates(conference, poll, actor)
+    voters = _electorate(conference, poll)
+    if not voters:
+        raise PollError(_("The electorate of this poll is empty."))
+    rules = bylaws_of(conference)
+    standing = rules.membership.good_standing
+    candidates = list(
+        db.session.execute(
+            select(PollCandidate.id)
+            .where(PollCandidate.poll_id == poll.id)
+            .order_by(PollCandidate.position)
+        ).scalars()
+    )
+    frozen = {
+        **poll.frozen_rules,
+        "good_standing": {
+            "statuses": list(standing.statuses),
+            "dues_required": standing.dues_required,
+            "article": standing.article,
+        },
+        "spec": {
+            "method": poll.method,
+            "candidates": candidates,
+            "max_marks": poll.max_marks,
+            "blank_allowed": poll.blank_allowed,
+        },
+    }
+    poll.rules = json.dumps(frozen, sort_keys=True)
+    db.session.execute(
+        insert(RollEntry), [{"poll_id": poll.id, "member_id": m, "voted": False} for m in voters]
+    )
+    poll.move_to("open")
+    poll.opened_at, poll.electorate_size = now, len(voters)
+    poll.quorum = json.dumps(snapshot.as_dict(), sort_keys=True)
+    record(
+        actions.POLL_OPENED,
+        actor=actor_label(actor),
+        subject=f"poll:{poll.id}",
+        data={
+            "electorate": len(voters),
+            "quorum": snapshot.as_dict(),
+            "chain_head": head().hash,
+            "closes_at": poll.closes_at.isoformat() if poll.closes_at else None,
+        },
+    )
+
+
+def counts(poll: Poll) -> tuple[int, int]:
+    """(roll marked as voted, ballots in the box): only turnout, never a choice."""
+    voted = db.session.execute(
+        select(func.count())
+        .select_from(RollEntry)
+        .where(RollEntry.poll_id == poll.id, RollEntry.voted.is_(True))
+    ).scalar_one()
+    ballots = db.session.execute(
+        select(func.count()).select_from(Ballot).where(Ballot.poll_id == poll.id)
+    ).scalar_one()
+    return voted, ballots
+
+
+def close_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) -> None:
+    """Closing waits for casts in flight (their share lock on the poll row), then counts."""
+    now = now or utcnow()
+    if poll.state != "open":
+        raise InvalidTransition("poll", poll.state, "closed")
+    db.session.execute(update(Poll).where(Poll.id == poll.id).values(state="closed", closed_at=now))
+    db.session.refresh(poll)
+    voted, ballots = counts(poll)
+    if db.engine.dialect.name == "postgresql":
+        _rewrite_in_key_order(poll)
+    poll.ballots_at_close = ballots
+    entry = record(
+        actions.POLL_CLOSED,
+        actor=actor_label(actor),
+        subject=f"poll:{poll.id}",
+        data={
+            "electorate": poll.electorate_size,
+            "voted": voted,
+            "ballots": ballots,
+            "chain_head": head().hash,
+        },
+    )
+    poll.chain_head_at_close = entry.hash  # seeds any tie by lot; known to no one before
+
+
+def _rewrite_in_key_order(poll: Poll) -> None:
+    """PostgreSQL keeps rows in arrival order: rewrite the poll's box in random-id order."""
+    db.session.execute(
+        text(
+            "CREATE TEMPORARY TABLE box_rewrite ON COMMIT DROP AS "
+            "SELECT poll_id, id, tracker, content FROM ballots WHERE poll_id = :p ORDER BY id"
+        ),
+        {"p": poll.id},
+    )
+    db.session.execute(text("DELETE FROM ballots WHERE poll_id = :p"), {"p": poll.id})
+    db.session.execute(
+        text(
+            "INSERT INTO ballots (poll_id, id, tracker, content) "
+            "SELECT poll_id, id, tracker, content FROM box_rewrite ORDER BY id"
+        )
+    )
+
+
+def annul(poll: Poll, reason: str, *, actor: User | None) -> None:
+    if not reason.strip():
+        raise PollError(_("An annulment needs a reason."))
+    poll.move_to("annulled")
+    poll.annulled_reason = reason.strip()
+    record(
+        actions.POLL_ANNULLED,
+        actor=actor_label(actor),
+        subject=f"poll:{poll.id}",
+        data={"reason": reason.strip()[:500], "chain_head": head().hash},
+    )

@@ -1,0 +1,259 @@
+"""Polls for the committee, ballots for delegates, the bulletin board for everyone."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from congress.auth import roles
+from congress.auth.decorators import fresh_login_required, requires
+from congress.conference.models import Conference, InvalidTransition
+from congress.conference.operations import on_committee
+from congress.core.ballot import InvalidBallot, tracker_groups
+from congress.core.rules import RuleRefused
+from congress.extensions import db
+from congress.i18n import language
+
+from . import board, casting, polls
+from .forms import ANSWER_LABELS, METHOD_LABELS, POLL_STATES
+from .models import Poll
+
+bp = Blueprint("voting", __name__)
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {
+        "poll_states": POLL_STATES,
+        "method_labels": METHOD_LABELS,
+        "answer_labels": ANSWER_LABELS,
+    }
+
+
+def get_poll(poll_id: int) -> Poll:
+    return db.session.get(Poll, poll_id) or abort(404)
+
+
+def committee_only(poll_or_conference) -> Conference:
+    """Committee rights are per conference: the role alone is not enough."""
+    conference_id = getattr(poll_or_conference, "conference_id", None) or poll_or_conference.id
+    conference = db.session.get(Conference, conference_id)
+    if not on_committee(conference, current_user):
+        abort(403)
+    return conference
+
+
+def _choices() -> dict:
+    """The voter's choices as posted: checkboxes, rank fields or a motion answer."""
+    return {
+        "marks": request.form.getlist("mark")[:500],
+        "ranks": {k[5:]: v for k, v in list(request.form.items())[:600] if k.startswith("rank-")},
+        "answer": request.form.get("answer"),
+    }
+
+
+# --- lists and the poll page -------------------------------------------------------------
+
+
+@bp.route("/conferences/<int:conference_id>/polls")
+@login_required
+def index(conference_id: int):
+    conference = db.session.get(Conference, conference_id) or abort(404)
+    rows = (
+        db.session.execute(
+            select(Poll).where(Poll.conference_id == conference.id).order_by(Poll.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    voted = {p.id: casting.has_voted(p.id, current_user.member_id) for p in rows}
+    return render_template(
+        "voting/index.html",
+        conference=conference,
+        polls=rows,
+        voted=voted,
+        committee=on_committee(conference, current_user),
+    )
+
+
+@bp.route("/polls/<int:poll_id>")
+@login_required
+def page(poll_id: int):
+    poll = get_poll(poll_id)
+    conference = db.session.get(Conference, poll.conference_id)
+    voted, ballots = polls.counts(poll)
+    return render_template(
+        "voting/poll.html",
+        poll=poll,
+        conference=conference,
+        voted=voted,
+        ballots=ballots,
+        my_vote=casting.has_voted(poll.id, current_user.member_id),
+        committee=on_committee(conference, current_user),
+        candidates=board.candidates(poll) if poll.kind == "election" else {},
+    )
+
+
+# --- the committee moves polls ------------------------------------------------------------
+
+
+@bp.route("/conferences/<int:conference_id>/polls/new", methods=["GET", "POST"])
+@requires(roles.COMMITTEE)
+@fresh_login_required
+def create(conference_id: int):
+    conference = committee_only(db.session.get(Conference, conference_id) or abort(404))
+    from .creation import create_from_form
+
+    return create_from_form(conference)
+
+
+@bp.route("/polls/<int:poll_id>/<action>", methods=["POST"])
+@requires(roles.COMMITTEE)
+@fresh_login_required
+def transition(poll_id: int, action: str):
+    poll = get_poll(poll_id)
+    committee_only(poll)
+    try:
+        if action == "open":
+            polls.open_poll(poll, actor=current_user)
+            flash(_("The poll is open."), "success")
+        elif action == "close":
+            polls.close_poll(poll, actor=current_user)
+            flash(_("The poll is closed. The bulletin board is published."), "success")
+        elif action == "annul":
+            polls.annul(poll, request.form.get("reason", "")[:1000], actor=current_user)
+            flash(_("The poll is annulled."), "success")
+        else:
+            abort(404)
+    except RuleRefused as refused:
+        conference = db.session.get(Conference, poll.conference_id)
+        voted, ballots = polls.counts(poll)
+        return render_template(
+            "voting/poll.html",
+            poll=poll,
+            conference=conference,
+            voted=voted,
+            ballots=ballots,
+            my_vote=None,
+            committee=True,
+            refusal=refused,
+            candidates=board.candidates(poll),
+        ), 409
+    except polls.PollError as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("voting.page", poll_id=poll.id), 303)
+    except InvalidTransition:
+        flash(_("This poll cannot do that from its present state."), "error")
+        return redirect(url_for("voting.page", poll_id=poll.id), 303)
+    return redirect(url_for("voting.page", poll_id=poll.id))
+
+
+# --- voting ------------------------------------------------------------------------------
+
+
+@bp.route("/polls/<int:poll_id>/ballot")
+@login_required
+def ballot(poll_id: int):
+    poll = get_poll(poll_id)
+    state = casting.has_voted(poll.id, current_user.member_id)
+    if state is None:
+        abort(403)
+    if state:
+        return render_template("voting/already.html", poll=poll), 409
+    if poll.state != "open":
+        return render_template("voting/not_open.html", poll=poll), 409
+    return render_template(
+        "voting/ballot.html",
+        poll=poll,
+        candidates=board.candidates(poll),
+        problems=(),
+        chosen={},
+        ranks={},
+    )
+
+
+@bp.route("/vote/review", methods=["POST"])
+@login_required
+def review():
+    poll = get_poll(request.form.get("poll", type=int) or 0)
+    choices = _choices()
+    try:
+        content = casting.review(poll.id, **choices)
+    except InvalidBallot as invalid:
+        return render_template(
+            "voting/ballot.html",
+            poll=poll,
+            candidates=board.candidates(poll),
+            problems=invalid.problems,
+            chosen=set(choices["marks"]),
+            ranks=choices["ranks"],
+            answer=choices["answer"],
+        ), 422
+    except casting.CastRefused as refused:
+        return render_template("voting/refused.html", poll=poll, refused=refused), 409
+    return render_template(
+        "voting/review.html",
+        poll=poll,
+        content=content,
+        candidates=board.candidates(poll),
+        choices=choices,
+    )
+
+
+@bp.route("/vote/cast", methods=["POST"])
+@login_required
+def cast():
+    """The URL names no poll: an access log line shows only that someone voted."""
+    poll_id = request.form.get("poll", type=int) or 0
+    try:
+        receipt = casting.cast(poll_id, current_user.member_id, **_choices())
+    except InvalidBallot as invalid:
+        poll = get_poll(poll_id)
+        choices = _choices()
+        return render_template(
+            "voting/ballot.html",
+            poll=poll,
+            candidates=board.candidates(poll),
+            problems=invalid.problems,
+            chosen=set(choices["marks"]),
+            ranks=choices["ranks"],
+            answer=choices["answer"],
+        ), 422
+    except casting.CastRefused as refused:
+        return render_template(
+            "voting/refused.html", poll=None, poll_id=poll_id, refused=refused
+        ), 409
+    return render_template(
+        "voting/receipt.html",
+        receipt=receipt,
+        tracker=tracker_groups(receipt.tracker),
+        lang=language(),
+    )
+
+
+# --- after the close ---------------------------------------------------------------------
+
+
+@bp.route("/polls/<int:poll_id>/board")
+@login_required
+def bulletin(poll_id: int):
+    poll = get_poll(poll_id)
+    if not board.is_public(poll):
+        abort(404)
+    voted, ballots = polls.counts(poll)
+    query = request.args.get("tracker", "")
+    found = board.has_tracker(poll, query) if query else None
+    return render_template(
+        "voting/board.html",
+        poll=poll,
+        trackers=board.trackers(poll),
+        contents=board.contents(poll),
+        candidates=board.candidates(poll),
+        voted=voted,
+        ballots=ballots,
+        query=query,
+        found=found,
+        groups=tracker_groups,
+    )
