@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from . import config as config_module
 
 ROOT = Path(__file__).resolve().parent.parent
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -82,15 +81,10 @@ def _init_request_transaction(app: Flask) -> None:
     """One commit per request: a response below 400 commits, anything else rolls back.
 
     Requests that may write (not GET/HEAD/OPTIONS) take SQLite's write lock at
-    their first statement, so a read-then-write never races another request.
+    their first statement (see congress.database), so a read-then-write never
+    races another request.
     """
-    from .database import _write_intent
     from .extensions import db
-
-    @app.before_request
-    def _begin() -> None:
-        if request.method not in SAFE_METHODS:
-            g._write_token = _write_intent.set(True)
 
     @app.after_request
     def _finish(response):
@@ -104,8 +98,5 @@ def _init_request_transaction(app: Flask) -> None:
     def _teardown(error) -> None:
         if error is not None:
             db.session.rollback()
-        token = g.pop("_write_token", None)
-        if token is not None:
-            _write_intent.reset(token)
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -12,9 +12,11 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
 
 
@@ -49,4 +51,12 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")
+
+
+def wants_write_lock() -> bool:
+    """Inside a request that may write (whatever hook touches the database first), or
+    inside `write_intent()`."""
+    if _write_intent.get():
+        return True
+    return has_request_context() and request.method not in SAFE_METHODS
