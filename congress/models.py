@@ -21,4 +21,11 @@ from congress.conference.models import (  # noqa: F401
 )
 from congress.members.models import Branch, Member  # noqa: F401
 from congress.results.models import Signature, Tally  # noqa: F401
+from congress.sealing.models import (  # noqa: F401
+    KeyHolder,
+    OpenedBallot,
+    PollKey,
+    ShareEnvelope,
+    ShareRelay,
+)
 from congress.voting.models import Ballot, Poll, PollCandidate, RollEntry  # noqa: F401

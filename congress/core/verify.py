@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
-from congress.core import chain
+from congress.core import chain, sealed
 from congress.core.ballot import BallotSpec, InvalidBallot, check_content
 from congress.core.bylaws import BylawsInvalid, load_bylaws
 from congress.core.recount import report_for, sha256
@@ -39,6 +39,31 @@ def _counts(export: Mapping) -> Check:
         "counts",
         True,
         f"{len(ballots)} ballots = {len(trackers)} trackers = {e['voted']} voted of {e['size']}",
+    )
+
+
+def _sealed(export: Mapping) -> Check:
+    """A sealed box: each tracker is the hash of a ciphertext, one per opened ballot.
+
+    Without the private key nobody can check that each ciphertext decrypts to the
+    opened ballot beside it; that proof needs the next level (verifiable decryption)."""
+    box = export.get("sealed")
+    if box is None:
+        return Check("sealed box", True, "the ballots were not sealed")
+    ref = f"poll:{export['poll']['id']}"
+    recomputed = sorted(sealed.tracker(ref, c) for c in box["ciphertexts"])
+    if recomputed != sorted(export["trackers"]):
+        return Check("sealed box", False, "the trackers are not the hashes of the ciphertexts")
+    if len(box["ciphertexts"]) != len(export["ballots"]):
+        return Check(
+            "sealed box",
+            False,
+            f"{len(box['ciphertexts'])} ciphertexts but {len(export['ballots'])} opened ballots",
+        )
+    return Check(
+        "sealed box",
+        True,
+        f"{len(recomputed)} trackers are the hashes of the ciphertexts; key {box['fingerprint']}",
     )
 
 
@@ -137,7 +162,7 @@ def verify_export(export: Mapping) -> list[Check]:
     if export.get("format") != "congress-poll-export/1":
         return [Check("format", False, f"unknown format {export.get('format')!r}")]
     results = [Check("format", True, export["format"])]
-    for check in (_counts, _contents, _audit, _recount):
+    for check in (_counts, _sealed, _contents, _audit, _recount):
         try:
             result = check(export)
         except (KeyError, TypeError, ValueError) as broken:

@@ -19,10 +19,19 @@ from .export import candidates_section, poll_section
 from .models import Signature, Tally
 
 
+class BoxSealed(Exception):
+    """The committee has not yet opened the sealed box: there is nothing to count."""
+
+
 def run_tally(poll: Poll, *, actor: User | None) -> Tally:
     """Count the box; a recount replaces the report and voids earlier signatures."""
     if poll.state not in ("closed", "tallied"):
         raise InvalidTransition("poll", poll.state, "tallied")
+    if board.is_sealed(poll):
+        from congress.sealing.models import PollKey
+
+        if db.session.get(PollKey, poll.id).opened_at is None:
+            raise BoxSealed()
     conference = db.session.get(Conference, poll.conference_id)
     report = recount.report_for(
         poll_section(poll),

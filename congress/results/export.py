@@ -139,7 +139,25 @@ def build(poll: Poll) -> dict:
         },
         "audit": audit_section(poll),
     }
+    if board.is_sealed(poll):
+        export["sealed"] = sealed_section(poll)
     return export
+
+
+def sealed_section(poll: Poll) -> dict:
+    """The box as stored (ciphertexts, in their own random order) and the key's public
+    half: the private key is never exported (it would turn every tracker into a receipt)."""
+    from congress.sealing.models import PollKey
+
+    key = db.session.get(PollKey, poll.id)
+    return {
+        "public_key": key.public_key,
+        "fingerprint": key.fingerprint,
+        "threshold": key.threshold,
+        "holders": key.holders,
+        "opened_at": key.opened_at.isoformat() if key.opened_at else None,
+        "ciphertexts": board.ciphertexts(poll),
+    }
 
 
 def to_bytes(export: dict) -> bytes:

@@ -73,6 +73,9 @@ def tally(poll_id: int):
     committee_only(poll)
     try:
         counting.run_tally(poll, actor=current_user)
+    except counting.BoxSealed:
+        flash(_("The ballot box is still sealed: the key holders must open it first."), "error")
+        return redirect(url_for("sealing.box", poll_id=poll.id), 303)
     except InvalidTransition:
         flash(_("Only a closed poll can be counted."), "error")
         return redirect(url_for("voting.page", poll_id=poll.id), 303)

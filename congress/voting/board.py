@@ -31,11 +31,35 @@ def trackers(poll: Poll) -> list[str]:
     )
 
 
+def is_sealed(poll: Poll) -> bool:
+    return "public_key" in poll.frozen_rules
+
+
 def contents(poll: Poll) -> list[dict]:
-    rows = db.session.execute(
-        select(Ballot.content).where(Ballot.poll_id == poll.id).order_by(Ballot.id)
-    ).scalars()
+    """The ballots' contents in random-id order; for a sealed box, the opened ballots
+    (empty until k holders have opened it)."""
+    if is_sealed(poll):
+        from congress.sealing.models import OpenedBallot
+
+        rows = db.session.execute(
+            select(OpenedBallot.content)
+            .where(OpenedBallot.poll_id == poll.id)
+            .order_by(OpenedBallot.id)
+        ).scalars()
+    else:
+        rows = db.session.execute(
+            select(Ballot.content).where(Ballot.poll_id == poll.id).order_by(Ballot.id)
+        ).scalars()
     return [json.loads(c) for c in rows]
+
+
+def ciphertexts(poll: Poll) -> list[str]:
+    """A sealed box as it is stored: anyone can recompute each tracker from it."""
+    return list(
+        db.session.execute(
+            select(Ballot.content).where(Ballot.poll_id == poll.id).order_by(Ballot.id)
+        ).scalars()
+    )
 
 
 def candidates(poll: Poll) -> dict[int, PollCandidate]:

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
 from congress.core import ballot as ballots
+from congress.core import sealed
 from congress.extensions import db
 from congress.members.models import Member
 from congress.models_common import utcnow
@@ -97,8 +98,12 @@ def cast(
     if marked != 1:
         db.session.rollback()
         raise _why_not(poll_id, member_id)
-    salt = secrets.token_bytes(16)
-    tracker = ballots.tracker(f"poll:{poll_id}", content, salt)
+    public_key = rules.get("public_key")
+    if public_key:  # the sealed box: only k of n committee members together can read it
+        content = sealed.seal(bytes.fromhex(public_key), content)
+        tracker = sealed.tracker(f"poll:{poll_id}", content)
+    else:
+        tracker = ballots.tracker(f"poll:{poll_id}", content, secrets.token_bytes(16))
     db.session.execute(
         insert(Ballot).values(
             poll_id=poll_id, id=secrets.token_hex(16), tracker=tracker, content=content

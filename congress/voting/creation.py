@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from congress.conference.facts import bylaws_of
 from congress.conference.models import Conference
+from congress.extensions import db
 from congress.i18n import language
+from congress.sealing.ceremony import SealingError, ceremony
 
 from . import polls
 from .forms import ElectionForm, MotionForm
@@ -17,6 +19,19 @@ from .forms import ElectionForm, MotionForm
 
 def _local(value):
     return value.replace(tzinfo=get_timezone()) if value else None
+
+
+def _sealed_or_plain(poll, seal: bool):
+    """With a sealed box the key ceremony runs now, in the same transaction."""
+    if seal:
+        try:
+            ceremony(poll, actor=current_user)
+        except SealingError as refused:
+            db.session.rollback()
+            flash(str(refused), "error")
+            return redirect(url_for("voting.create", conference_id=poll.conference_id), 303)
+        return redirect(url_for("sealing.box", poll_id=poll.id))
+    return redirect(url_for("voting.page", poll_id=poll.id))
 
 
 def create_from_form(conference: Conference):
@@ -40,7 +55,7 @@ def create_from_form(conference: Conference):
                 actor=current_user,
                 closes_at=_local(election.closes_at.data),
             )
-            return redirect(url_for("voting.page", poll_id=poll.id))
+            return _sealed_or_plain(poll, election.seal.data)
     elif request.method == "POST" and kind == "motion" and motion.validate_on_submit():
         poll = polls.create_motion(
             conference,
@@ -52,7 +67,7 @@ def create_from_form(conference: Conference):
             actor=current_user,
             closes_at=_local(motion.closes_at.data),
         )
-        return redirect(url_for("voting.page", poll_id=poll.id))
+        return _sealed_or_plain(poll, motion.seal.data)
     status = 422 if request.method == "POST" else 200
     return render_template(
         "voting/new.html",

@@ -12,8 +12,15 @@ CATEGORY_LABELS = {
 }
 
 
+SEAL_LABEL = _l(
+    "Seal the ballot box: ballots encrypted to a key that only the required "
+    "number of committee members together can open"
+)
+
+
 class ElectionForm(FlaskForm):
     body = SelectField(_l("Body"))
+    seal = BooleanField(SEAL_LABEL, default=False)
     closes_at = DateTimeLocalField(
         _l("Closes automatically at (optional)"), validators=[Optional()]
     )
@@ -30,6 +37,7 @@ class MotionForm(FlaskForm):
     category = SelectField(
         _l("Category"), choices=[SelectChoice(k, v) for k, v in CATEGORY_LABELS.items()]
     )
+    seal = BooleanField(SEAL_LABEL, default=False)
     closes_at = DateTimeLocalField(
         _l("Closes automatically at (optional)"), validators=[Optional()]
     )

@@ -210,6 +210,18 @@ def open_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) ->
                 present=snapshot.present,
             ),
         )
+    if "public_key" in poll.frozen_rules:
+        from congress.sealing.ceremony import pending
+
+        waiting = pending(poll)
+        if waiting:
+            raise PollError(
+                _(
+                    "%(n)d committee members have not yet collected their share of "
+                    "the ballot-box key.",
+                    n=len(waiting),
+                )
+            )
     if poll.kind == "election":
         _freeze_candidates(conference, poll, actor)
     voters = _electorate(conference, poll)

@@ -1,0 +1,1 @@
+"""The sealed ballot box: key ceremony, share collection, opening by k of n."""
