@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from congress.audit import actions
 from congress.audit.operations import actor_label, record
@@ -13,7 +14,7 @@ from congress.core import recount
 from congress.extensions import db
 from congress.models_common import utcnow
 from congress.voting import board
-from congress.voting.models import Poll
+from congress.voting.models import Poll, PollCandidate
 
 from .export import candidates_section, poll_section
 from .models import Signature, Tally
@@ -33,6 +34,8 @@ def run_tally(poll: Poll, *, actor: User | None) -> Tally:
         if db.session.get(PollKey, poll.id).opened_at is None:
             raise BoxSealed()
     conference = db.session.get(Conference, poll.conference_id)
+    if poll.kind == "election":
+        _mark_withdrawn(conference, poll)
     report = recount.report_for(
         poll_section(poll),
         candidates_section(poll),
@@ -61,6 +64,19 @@ def run_tally(poll: Poll, *, actor: User | None) -> Tally:
         },
     )
     return tally
+
+
+def _mark_withdrawn(conference: Conference, poll: Poll) -> None:
+    """Candidates withdrawn after the ballot opened are excluded before the first count;
+    their ballots pass to the next preference (the withdrawal itself is audited)."""
+    from congress.candidacy.listing import excluded
+
+    gone = excluded(conference, poll.body)
+    for candidate in db.session.execute(
+        select(PollCandidate).where(PollCandidate.poll_id == poll.id)
+    ).scalars():
+        candidate.withdrawn = candidate.candidacy_id in gone
+    db.session.flush()
 
 
 def describe_runoff(poll: Poll, report: dict) -> str:
