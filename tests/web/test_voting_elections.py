@@ -183,7 +183,7 @@ def test_a_candidate_withdrawn_after_opening_is_excluded_and_their_ballots_trans
     from congress.candidacy.models import Candidacy
     from congress.candidacy.operations import mark_withdrawn_by_committee
 
-    conference, users, poll_id = office_poll
+    _, users, poll_id = office_poll
     ids = candidate_ids(db, poll_id)
     for user in users:  # everyone ranks the first candidate first, the second next
         vote(voter(make_browser, user), poll_id, **{f"rank-{ids[0]}": "1", f"rank-{ids[1]}": "2"})
