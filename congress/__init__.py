@@ -75,6 +75,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(voting_bp)
     app.register_blueprint(results_bp)
+    from .results.minutes_views import bp as minutes_bp
+
+    app.register_blueprint(minutes_bp)
     from .sealing.views import bp as sealing_bp
 
     app.register_blueprint(sealing_bp)

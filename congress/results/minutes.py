@@ -1,0 +1,408 @@
+"""The conference minutes as a PDF: every certified result and motion, and the bodies.
+
+fpdf2 sets the text. With text shaping on, HarfBuzz (uharfbuzz) joins the Arabic
+letters and fpdf2's bidirectional algorithm orders each paragraph, so Arabic reads
+right to left with its numbers, hashes and Latin names in place. One typeface,
+Amiri (SIL Open Font License, shipped in static/fonts), covers both scripts.
+Only certified polls appear; times are on the organization's official clock
+(the bylaws' time zone), so every reader gets the same document in their language.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+from sqlalchemy import select
+
+from congress.auth.models import User
+from congress.conference.facts import bylaws_of
+from congress.conference.models import Conference
+from congress.extensions import db
+from congress.members.models import Branch
+from congress.models_common import utcnow
+from congress.voting import board, polls
+from congress.voting.models import Poll
+
+from . import bodies
+from .certify import signatures
+from .models import Tally
+
+FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
+FAMILY = "Amiri"
+GREEN, GREY, RED = (11, 94, 60), (90, 100, 110), (164, 22, 26)
+
+
+def certified_polls(conference: Conference) -> list[Poll]:
+    """The polls the minutes record: certified ones only, in the order they were certified."""
+    return list(
+        db.session.execute(
+            select(Poll)
+            .where(Poll.conference_id == conference.id, Poll.state == "certified")
+            .order_by(Poll.certified_at, Poll.id)
+        ).scalars()
+    )
+
+
+class _Document(FPDF):
+    """A4 pages in one direction: right-aligned text and mirrored tables in Arabic."""
+
+    def __init__(self, lang: str, running_title: str):
+        super().__init__(format="A4")
+        self.lang, self.rtl, self.running_title = lang, lang != "en", running_title
+        self.add_font(FAMILY, "", str(FONTS / "Amiri-Regular.ttf"))
+        self.add_font(FAMILY, "B", str(FONTS / "Amiri-Bold.ttf"))
+        self.set_text_shaping(True)  # uharfbuzz: Arabic joined, bidi applied per paragraph
+        self.set_margins(15, 15, 15)
+        self.set_auto_page_break(True, margin=18)
+        self.set_lang(lang)
+        self.set_creator("Congress")
+
+    @property
+    def align(self) -> str:
+        return "R" if self.rtl else "L"
+
+    def footer(self) -> None:
+        self.set_y(-13)
+        self.set_font(FAMILY, "", 8)
+        self.set_text_color(*GREY)
+        self.cell(0, 5, self.running_title, align=self.align)
+        self.set_x(self.l_margin)
+        self.cell(0, 5, _("Page %(n)d", n=self.page_no()), align="L" if self.rtl else "R")
+        self.set_text_color(0, 0, 0)
+
+    def heading(self, text: str, size: int = 14, space: float = 4) -> None:
+        if self.get_y() > self.h - 50:
+            self.add_page()
+        self.ln(space)
+        self.set_font(FAMILY, "B", size)
+        self.paragraph(text, height=size * 0.5)
+        self.set_font(FAMILY, "", 11)
+
+    def paragraph(self, text: str, height: float = 6, color=None) -> None:
+        if color:
+            self.set_text_color(*color)
+        for line in [line for line in (text or "").splitlines() if line.strip()] or [""]:
+            self.multi_cell(0, height, line, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if color:
+            self.set_text_color(0, 0, 0)
+
+    def facts(self, pairs: list[tuple[str, str]]) -> None:
+        for label, value in pairs:
+            self.paragraph(f"{label}: {value}")
+
+    def grid(self, headings: list[str], rows: list[list[str]], widths: list[int]) -> None:
+        """A table whose first column sits on the right in Arabic."""
+
+        def order(cells):
+            return list(reversed(cells)) if self.rtl else list(cells)
+
+        self.set_font(FAMILY, "", 10)
+        align = "RIGHT" if self.rtl else "LEFT"
+        with self.table(
+            col_widths=order(widths),
+            text_align=align,
+            line_height=6,
+            headings_style=FontFace(emphasis="BOLD", fill_color=(234, 240, 236)),
+            padding=1,
+        ) as table:
+            for cells in [headings, *rows]:
+                row = table.row()
+                for cell in order(cells):
+                    row.cell(cell)
+        self.set_font(FAMILY, "", 11)
+        self.ln(2)
+
+
+@dataclass
+class _Context:
+    lang: str
+    zone: object
+    branches: dict[str, str]
+    rules: object
+
+    def when(self, value: datetime | None) -> str:
+        if value is None:
+            return ""
+        return format_datetime(value, "medium", tzinfo=self.zone, locale=self.lang)
+
+    def number(self, value) -> str:
+        return format_decimal(value, locale=self.lang)
+
+
+def build(conference: Conference, lang: str, *, now: datetime | None = None) -> bytes:
+    """The minutes of `conference` in `lang` ("ar" or "en"), as PDF bytes."""
+    now = now or utcnow()
+    with force_locale(lang):
+        rules = bylaws_of(conference)
+        ctx = _Context(
+            lang,
+            rules.zone,
+            {b.code: b.name(lang) for b in db.session.execute(select(Branch)).scalars()},
+            rules,
+        )
+        title = _("Minutes of %(conference)s", conference=conference.title(lang))
+        pdf = _Document(lang, title)
+        pdf.set_title(title)
+        pdf.set_author(rules.organization.name.get(lang))
+        pdf.add_page()
+        _front(pdf, ctx, conference, title, now)
+        shown = certified_polls(conference)
+        pdf.heading(_("Certified results and motions"), size=16)
+        if not shown:
+            pdf.paragraph(_("No result has been certified yet."))
+        for number, poll in enumerate(shown, start=1):
+            _poll(pdf, ctx, poll, number, now)
+        _bodies(pdf, ctx, conference, now)
+        return bytes(pdf.output())
+
+
+def _front(pdf: _Document, ctx: _Context, conference: Conference, title: str, now) -> None:
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.paragraph(ctx.rules.organization.name.get(ctx.lang), color=GREEN)
+    pdf.set_font(FAMILY, "B", 20)
+    pdf.paragraph(title, height=11)
+    pdf.set_font(FAMILY, "", 11)
+    version = conference.bylaws_version
+    pdf.facts(
+        [
+            (_("Date"), ctx.when(conference.starts_at)),
+            (_("Bylaws"), _("Version %(n)d", n=version.number)),
+            (_("Bylaws SHA-256"), version.sha256),
+            (_("Prepared on"), ctx.when(now)),
+            (_("Times are given in"), str(ctx.rules.organization.time_zone)),
+        ]
+    )
+    pdf.paragraph(
+        _(
+            "Only results certified by the election committee appear in these minutes. "
+            "Each result can be recounted from its export with: congress verify poll.json"
+        ),
+        color=GREY,
+    )
+
+
+def _objections(poll: Poll, ctx: _Context, now: datetime) -> str:
+    if bodies.status_of(poll, now) == "final":
+        return _(
+            "final: the objection window closed on %(when)s", when=ctx.when(poll.objections_until)
+        )
+    return _("certified, objections open until %(when)s", when=ctx.when(poll.objections_until))
+
+
+def _poll(pdf: _Document, ctx: _Context, poll: Poll, number: int, now: datetime) -> None:
+    lang = ctx.lang
+    tally = db.session.get(Tally, poll.id)
+    report = json.loads(tally.report)
+    pdf.heading(f"{number}. {poll.title(lang)}", size=14)
+    frozen = poll.frozen_rules
+    article = frozen.get("majority_article") or frozen.get("method_article") or ""
+    kind = _("Motion") if poll.kind == "motion" else _("Election")
+    method = f"{kind} — {_('Article %(n)s', n=article)}" if article else kind
+    signed = [s for s in signatures(poll) if s.decision == "signed"]
+    refused = [s for s in signatures(poll) if s.decision != "signed"]
+    certification = ctx.rules.certification_rules()
+    voted, _ballots = polls.counts(poll)
+    pdf.facts(
+        [
+            (_("Kind"), method),
+            (_("Certified on"), ctx.when(poll.certified_at)),
+            (_("Status"), _objections(poll, ctx, now)),
+            (
+                _("Turnout"),
+                _(
+                    "%(voted)s of %(electorate)s voted; %(valid)s valid, %(blank)s blank",
+                    voted=ctx.number(voted),
+                    electorate=ctx.number(poll.electorate_size),
+                    valid=ctx.number(report["ballots"]["valid"]),
+                    blank=ctx.number(report["ballots"]["blank"]),
+                ),
+            ),
+        ]
+    )
+    if poll.kind == "motion":
+        _motion(pdf, ctx, poll, report)
+    else:
+        _election(pdf, ctx, poll, report)
+    names = ("، " if pdf.rtl else ", ").join(_signer(s.user_id) for s in signed)
+    pdf.facts(
+        [
+            (
+                _("Signed by"),
+                _(
+                    "%(names)s (%(n)d of the %(required)d signatures required, Article "
+                    "%(article)s)",
+                    names=names,
+                    n=len(signed),
+                    required=certification.signatures_required,
+                    article=certification.signatures_article,
+                ),
+            )
+        ]
+    )
+    for s in refused:
+        pdf.paragraph(
+            _("%(name)s refused to sign: %(reason)s", name=_signer(s.user_id), reason=s.reason)
+        )
+    pdf.set_font(FAMILY, "", 8)
+    pdf.paragraph(f"{_('Report SHA-256')}: {tally.sha256}", height=4.5, color=GREY)
+    pdf.paragraph(
+        f"{_('Audit chain head at close')}: {poll.chain_head_at_close}", height=4.5, color=GREY
+    )
+    pdf.set_font(FAMILY, "", 11)
+
+
+def _signer(user_id: int) -> str:
+    user = db.session.get(User, user_id)
+    return (user.name or user.email) if user else str(user_id)
+
+
+def _motion(pdf: _Document, ctx: _Context, poll: Poll, report: dict) -> None:
+    text = poll.text(ctx.lang)
+    if text:
+        pdf.paragraph(text, color=GREY)
+    verdict = _("The motion passed.") if report["passed"] else _("The motion failed.")
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.paragraph(verdict, color=GREEN if report["passed"] else RED)
+    pdf.set_font(FAMILY, "", 11)
+    reason = report.get("reason", {})
+    article = _("Article %(n)s", n=report["article"])
+    pdf.paragraph(f"{reason.get(ctx.lang) or reason.get('ar', '')} — {article}")
+    pdf.paragraph(
+        " · ".join(
+            [
+                f"{_('Yes')}: {ctx.number(report['yes'])}",
+                f"{_('No')}: {ctx.number(report['no'])}",
+                f"{_('Abstain')}: {ctx.number(report['abstain'])}",
+                f"{_('Needed')}: {ctx.number(report['needed'])}",
+            ]
+        )
+    )
+
+
+def _election(pdf: _Document, ctx: _Context, poll: Poll, report: dict) -> None:
+    people = {str(pid): c for pid, c in board.candidates(poll).items()}
+    rounds = report.get("rounds") or []
+    last = rounds[-1]["counts"] if rounds else {}
+    if report["winners"]:
+        pdf.paragraph(
+            _(
+                "Elected: %(n)d of %(seats)d seats",
+                n=len(report["winners"]),
+                seats=report["seats"],
+            )
+        )
+        pdf.grid(
+            ["#", _("Name"), _("Branch"), _("Votes")],
+            [
+                [
+                    ctx.number(i),
+                    people[w].name(ctx.lang),
+                    ctx.branches.get(people[w].branch, people[w].branch),
+                    str(last.get(w, "")),
+                ]
+                for i, w in enumerate(report["winners"], start=1)
+            ],
+            [8, 44, 32, 16],
+        )
+    else:
+        pdf.paragraph(_("Nobody was elected."))
+    if report.get("vacancies"):
+        pdf.paragraph(_("Seats left vacant: %(n)d", n=report["vacancies"]))
+    if report.get("runoff_needed"):
+        names = ("، " if pdf.rtl else ", ").join(
+            people[c].name(ctx.lang) for c in report["runoff_candidates"]
+        )
+        pdf.paragraph(_("A runoff is needed between: %(names)s", names=names), color=RED)
+    if report.get("quota"):
+        pdf.paragraph(_("Quota: %(q)s", q=report["quota"]))
+    adjustments = report.get("adjustments") or []
+    if adjustments:
+        pdf.paragraph(_("Quotas and caps applied:"))
+        for a in adjustments:
+            pdf.paragraph("• " + _adjustment(ctx, a, people))
+
+
+def _adjustment(ctx: _Context, a: dict, people: dict) -> str:
+    groups = ctx.rules.membership.groups
+    if a["rule"] == "group-quota":
+        group = groups[a["subject"]].title.get(ctx.lang) if a["subject"] in groups else a["subject"]
+        rule = _("minimum for the group “%(group)s”", group=group)
+    else:
+        rule = _(
+            "cap for the branch %(branch)s", branch=ctx.branches.get(a["subject"], a["subject"])
+        )
+    article = _("Article %(n)s", n=a["article"])
+    if a["action"] == "minimum-lowered":
+        return _(
+            "%(rule)s lowered to %(n)d: not enough candidates — %(article)s",
+            rule=rule,
+            n=a.get("minimum", 0),
+            article=article,
+        )
+    who = people[a["candidate"]].name(ctx.lang) if a.get("candidate") in people else ""
+    if a["action"] == "excluded":
+        return _(
+            "%(name)s was excluded to respect the %(rule)s — %(article)s",
+            name=who,
+            rule=rule,
+            article=article,
+        )
+    if a["action"] == "kept":
+        return _(
+            "%(name)s was kept in the count to respect the %(rule)s — %(article)s",
+            name=who,
+            rule=rule,
+            article=article,
+        )
+    return _(
+        "%(name)s was passed over to respect the %(rule)s — %(article)s",
+        name=who,
+        rule=rule,
+        article=article,
+    )
+
+
+def _bodies(pdf: _Document, ctx: _Context, conference: Conference, now: datetime) -> None:
+    pdf.heading(_("Composition of the bodies"), size=16, space=8)
+    for comp in bodies.compositions(conference, now=now):
+        pdf.heading(comp.rule.title.get(ctx.lang), size=13, space=2)
+        if not comp.seats:
+            pdf.paragraph(_("No certified composition yet."), color=GREY)
+            continue
+        groups: dict[int | None, list[bodies.Seat]] = {}
+        for seat in comp.seats:
+            groups.setdefault(seat.poll.id if seat.poll else None, []).append(seat)
+        for seats in groups.values():
+            poll = seats[0].poll
+            source = _("From: %(poll)s", poll=poll.title(ctx.lang)) if poll else _("recorded")
+            pdf.paragraph(f"{source} — {_seat_status(ctx, seats[0])}")
+            pdf.grid(
+                ["#", _("Name"), _("Branch")],
+                [
+                    [
+                        ctx.number(seat.position),
+                        seat.member.display_name(ctx.lang),
+                        seat.member.branch.name(ctx.lang),
+                    ]
+                    for seat in seats
+                ],
+                [8, 50, 42],
+            )
+
+
+def _seat_status(ctx: _Context, seat: bodies.Seat) -> str:
+    if seat.status == "final":
+        return _("final")
+    if seat.status == "objections":
+        return _("certified, objections open until %(when)s", when=ctx.when(seat.objections_until))
+    return _("recorded")
