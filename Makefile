@@ -35,6 +35,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check congress tests bench
 	$(BIN)/ruff format --check congress tests bench
 
+# Benchmarks: every bench/*.py but the shared helpers (or only BENCH="tally import_roll"),
+# each printing its table and writing bench/results/NAME.json. They never assert timings.
+BENCH_SCRIPTS = $(if $(BENCH),$(patsubst %,bench/%.py,$(BENCH)),$(filter-out bench/common.py,$(sort $(wildcard bench/*.py))))
+
+bench: $(STAMP)
+	@failed=""; for script in $(BENCH_SCRIPTS); do \
+		echo "== $$script"; \
+		$(BIN)/python $$script || failed="$$failed $$script"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "bench failed:$$failed" >&2; exit 1; fi
+
 # Update the catalogs after adding or changing user-facing strings.
 extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output -o congress/translations/messages.pot .
