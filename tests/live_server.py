@@ -32,9 +32,19 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, database_url: str, instance: Path, *, workers: int = 3, threads: int = 8):
+    def __init__(
+        self,
+        database_url: str,
+        instance: Path,
+        *,
+        workers: int = 3,
+        threads: int = 8,
+        preload: bool = False,
+    ):
+        """`preload` imports the app once in the master, so a killed worker is re-forked in
+        milliseconds instead of importing everything again."""
         self.url, self.instance = database_url, instance
-        self.workers, self.threads = workers, threads
+        self.workers, self.threads, self.preload = workers, threads, preload
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
 
@@ -61,6 +71,7 @@ class Server:
                 "gthread",
                 "--bind",
                 f"127.0.0.1:{self.port}",
+                *(["--preload"] if self.preload else []),
                 "--graceful-timeout",
                 "2",
                 "wsgi:app",
@@ -145,3 +156,28 @@ def post(port: int, path: str, phone: Phone, fields: dict, timeout: float = 60) 
         return response.status, response.read().decode("utf-8", "replace")
     finally:
         conn.close()
+
+
+def get(port: int, path: str, phone: Phone, timeout: float = 60) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Cookie": f"session={phone.cookie}"})
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def worker_pids(master: int) -> list[int]:
+    """The gunicorn workers of a master, read from /proc."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            pids.append(int(entry.name))
+    return pids

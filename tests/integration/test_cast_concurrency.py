@@ -4,120 +4,20 @@ nothing (DESIGN.md invariant 2)."""
 
 from __future__ import annotations
 
+import http.client
 import re
 import threading
 import time
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from congress.auth.models import User
-from congress.auth.passwords import hash_password
-from congress.conference import attendance
-from congress.conference.models import Attendance, Delegate
-from congress.database import write_intent
-from congress.members.models import Branch, Member
-from congress.voting import polls
 from congress.voting.models import Ballot, RollEntry
-from live_server import Server, mint_phone, post
-from scenario import demo_conference
+from electorate import electorate
+from live_server import Server, post
 
 pytestmark = pytest.mark.slow
 TRACKER = re.compile(r'class="tracker" dir="ltr" lang="en">([0-9a-f ]+)<')
-
-
-def electorate(app, db, n: int):
-    """n extra members, accredited and present, with accounts; an open motion poll.
-
-    Delegates are inserted directly: apportionment and accreditation are tested
-    elsewhere, casting is under test here."""
-    conference = demo_conference()
-    with write_intent():
-        sy = db.session.execute(select(Branch).where(Branch.code == "SY")).scalar_one()
-        db.session.execute(
-            insert(Member),
-            [
-                {
-                    "number": f"L{i:05d}",
-                    "name_ar": f"ناخب {i}",
-                    "name_latin": f"Voter {i}",
-                    "search_name": "",
-                    "email": f"voter{i}@example.org",
-                    "phone": "",
-                    "branch_id": sy.id,
-                    "gender": "",
-                    "status": "active",
-                    "dues_paid": True,
-                }
-                for i in range(n)
-            ],
-        )
-        voters = (
-            db.session.execute(select(Member).where(Member.number.like("L%")).order_by(Member.id))
-            .scalars()
-            .all()
-        )
-        db.session.execute(
-            insert(Delegate),
-            [
-                {
-                    "conference_id": conference.id,
-                    "member_id": m.id,
-                    "branch_id": sy.id,
-                    "kind": "delegate",
-                    "status": "accredited",
-                    "reason": "",
-                }
-                for m in voters
-            ],
-        )
-        sitting = attendance.start_sitting(conference, actor=None)
-        delegates = db.session.execute(
-            select(Delegate.id).where(
-                Delegate.conference_id == conference.id, Delegate.status == "accredited"
-            )
-        )
-        db.session.execute(
-            insert(Attendance),
-            [
-                {"sitting_id": sitting.id, "delegate_id": d, "state": "present"}
-                for d in delegates.scalars()
-            ],
-        )
-        hashed = hash_password("not-used-sessions-are-minted")
-        db.session.execute(
-            insert(User),
-            [
-                {
-                    "email": m.email,
-                    "name": m.name_ar,
-                    "member_id": m.id,
-                    "password_hash": hashed,
-                    "session_version": 1,
-                    "active": True,
-                }
-                for m in voters
-            ],
-        )
-        poll = polls.create_motion(
-            conference,
-            title_ar="مقترح",
-            title_en="Motion",
-            text_ar="نص",
-            text_en="Text",
-            category="ordinary",
-            actor=None,
-        )
-        polls.open_poll(poll, actor=None)
-        db.session.commit()
-    users = (
-        db.session.execute(
-            select(User).where(User.member_id.in_([m.id for m in voters])).order_by(User.id)
-        )
-        .scalars()
-        .all()
-    )
-    return poll.id, [mint_phone(u) for u in users]
 
 
 def burst(port, jobs, *, after=None):
@@ -132,7 +32,7 @@ def burst(port, jobs, *, after=None):
         start.wait()
         try:
             results[i] = post(port, "/vote/cast", phone, fields)
-        except OSError as cut:
+        except (OSError, http.client.HTTPException) as cut:
             results[i] = (None, repr(cut))
         with lock:
             done.append(i)
@@ -178,7 +78,7 @@ def server(db_url, tmp_path, db):
 
 
 def test_fifty_simultaneous_casts_by_one_voter_give_one_ballot(app, db, server):
-    poll_id, phones = electorate(app, db, 3)
+    poll_id, phones = electorate(db, 3)
     live = server()
     results = burst(live.port, [(phones[0], {"poll": poll_id, "answer": "yes"})] * 50)
     statuses = [status for status, _ in results]
@@ -189,7 +89,7 @@ def test_fifty_simultaneous_casts_by_one_voter_give_one_ballot(app, db, server):
 
 
 def test_three_hundred_voters_at_once_give_three_hundred_ballots(app, db, server):
-    poll_id, phones = electorate(app, db, 300)
+    poll_id, phones = electorate(db, 300)
     live = server()
     answers = ("yes", "no", "abstain")
     results = burst(
@@ -203,7 +103,7 @@ def test_three_hundred_voters_at_once_give_three_hundred_ballots(app, db, server
 
 
 def test_a_server_killed_mid_burst_leaves_marks_equal_to_ballots(app, db, server):
-    poll_id, phones = electorate(app, db, 200)
+    poll_id, phones = electorate(db, 200)
     live = server()
     receipts: list[str] = []
     results = burst(

@@ -165,3 +165,43 @@ def test_granting_a_role_needs_a_fresh_login_and_is_audited(app, browser, login_
         .all()
     )
     assert granted == ['{"role":"observer"}']
+
+
+def _redis_up() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_login_limits_are_shared_through_redis_when_configured(app_config, make_user, db):
+    """Several app hosts share one Redis: the counters are kept there, not in a process."""
+    import uuid
+
+    from congress import create_app
+    from support import Browser
+
+    prefix = f"test-{uuid.uuid4().hex}"
+    config = {
+        **app_config,
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+        "RATELIMIT_KEY_PREFIX": prefix,
+    }
+    first, second = create_app(config), create_app(config)
+    user = make_user()
+    a, b = Browser(first.test_client()), Browser(second.test_client())
+    codes = [
+        a.login(user.email, "wrong-password-x").status_code,
+        b.login(user.email, "wrong-password-x").status_code,
+        a.login(user.email, "wrong-password-x").status_code,
+        b.login(user.email, "wrong-password-x").status_code,
+    ]
+    assert codes == [200, 200, 200, 429]
+    import redis
+
+    keys = redis.Redis(port=6379, db=15).keys(f"*{prefix}*")
+    assert keys, "the counters live in Redis, where every host sees them"
