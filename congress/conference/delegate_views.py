@@ -167,7 +167,7 @@ def activate(token: str):
         invitation = invitations.find_valid(token)
     except invitations.InvalidInvitation:
         return render_template("conference/activate_invalid.html"), 404
-    member = invitation.delegate.member
+    member = invitation.member
     form = ActivationForm()
     form.timezone.choices = zone_choices()
     if request.method == "GET":
@@ -190,6 +190,8 @@ def activate(token: str):
         login_user(user)
         mark_fresh()
         flash(_("Your account is active."), "success")
+        if invitation.delegate is None:
+            return redirect(url_for("web.home"))
         return redirect(url_for("delegates.me", conference_id=invitation.delegate.conference_id))
     status = 422 if request.method == "POST" else 200
     return render_template("conference/activate.html", form=form, member=member), status

@@ -1,4 +1,9 @@
-"""One-time activation links for delegates: random tokens stored only as hashes."""
+"""One-time activation links for members' accounts: random tokens stored only as hashes.
+
+A designated delegate gets one from the credentials officer's delegates page; any
+member can get one from the member roll, so members who are not delegates can log
+in, read the conference and stand as candidates.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,8 @@ from congress.extensions import db
 from congress.mail import send
 from congress.models_common import utcnow
 
+from congress.members.models import Member
+
 from .models import Delegate, Invitation
 
 
@@ -32,14 +39,25 @@ def _digest(token: str) -> str:
 
 
 def issue(delegate: Delegate, *, actor: User | None) -> tuple[Invitation, str]:
-    """A new link makes every earlier link of this delegate useless."""
+    """A delegate's link; a new link makes every earlier link of the member useless."""
     if delegate.status not in ("designated", "accredited"):
         raise InvalidInvitation()
+    return _issue(delegate.member, delegate, actor)
+
+
+def issue_for_member(member: Member, *, actor: User | None) -> tuple[Invitation, str]:
+    """An account link for any member whose membership is not ended."""
+    if member.status == "resigned":
+        raise InvalidInvitation()
+    return _issue(member, None, actor)
+
+
+def _issue(member: Member, delegate: Delegate | None, actor: User | None) -> tuple[Invitation, str]:
     now = utcnow()
     db.session.execute(
         update(Invitation)
         .where(
-            Invitation.delegate_id == delegate.id,
+            Invitation.member_id == member.id,
             Invitation.used_at.is_(None),
             Invitation.revoked_at.is_(None),
         )
@@ -49,34 +67,49 @@ def issue(delegate: Delegate, *, actor: User | None) -> tuple[Invitation, str]:
     token = secrets.token_urlsafe(32)
     hours = current_app.config.get("INVITATION_HOURS", 72)
     invitation = Invitation(
-        delegate_id=delegate.id, token_hash=_digest(token), expires_at=now + timedelta(hours=hours)
+        member_id=member.id,
+        delegate_id=delegate.id if delegate else None,
+        token_hash=_digest(token),
+        expires_at=now + timedelta(hours=hours),
     )
     db.session.add(invitation)
     db.session.flush()
     link = url_for("delegates.activate", token=token, _external=True)
-    member = delegate.member
-    body = _invitation_body(member.name_ar, link, hours)
-    sent = send(member.email, _("Your delegate account for the General Conference"), body)
+    body = _invitation_body(member.name_ar, link, hours, delegate is not None)
+    subject = (
+        _("Your delegate account for the General Conference")
+        if delegate
+        else _("Your member account for the General Conference")
+    )
+    sent = send(member.email, subject, body)
     invitation.channel, invitation.outbox_file = sent.channel, sent.path
     record(
         actions.INVITATION_ISSUED,
         actor=actor_label(actor),
-        subject=f"delegate:{delegate.id}",
+        subject=f"delegate:{delegate.id}" if delegate else f"member:{member.number}",
         data={"invitation": invitation.id, "channel": sent.channel, "hours": hours},
     )
     return invitation, link
 
 
-def _invitation_body(name: str, link: str, hours: int) -> str:
+def _invitation_body(name: str, link: str, hours: int, delegate: bool) -> str:
+    why = (
+        _(
+            "You have been designated as a delegate to the General Conference. "
+            "Open this link to set your password and activate your account:"
+        )
+        if delegate
+        else _(
+            "Your account for the General Conference is ready. Open this link to set "
+            "your password and activate it:"
+        )
+    )
     return (
         "\n".join(
             [
                 _("Dear %(name)s,", name=name),
                 "",
-                _(
-                    "You have been designated as a delegate to the General Conference. "
-                    "Open this link to set your password and activate your account:"
-                ),
+                why,
                 "",
                 link,
                 "",
@@ -87,13 +120,19 @@ def _invitation_body(name: str, link: str, hours: int) -> str:
     )
 
 
+def _subject(invitation: Invitation) -> str:
+    if invitation.delegate_id is not None:
+        return f"delegate:{invitation.delegate_id}"
+    return f"member:{invitation.member.number}"
+
+
 def revoke(invitation: Invitation, *, actor: User | None) -> None:
     if invitation.used_at is None and invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         record(
             actions.INVITATION_REVOKED,
             actor=actor_label(actor),
-            subject=f"delegate:{invitation.delegate_id}",
+            subject=_subject(invitation),
             data={"invitation": invitation.id},
         )
 
@@ -113,7 +152,11 @@ def find_valid(token: str) -> Invitation:
         invitation.used_at is not None
         or invitation.revoked_at is not None
         or invitation.expires_at <= utcnow()
-        or invitation.delegate.status not in ("designated", "accredited")
+        or (
+            invitation.delegate is not None
+            and invitation.delegate.status not in ("designated", "accredited")
+        )
+        or invitation.member.status == "resigned"
     ):
         raise InvalidInvitation()
     return invitation
@@ -130,7 +173,7 @@ def activate(token: str, *, password: str, email: str | None, language: str, tim
     ).rowcount
     if spent != 1:  # the same link used twice at once
         raise InvalidInvitation()
-    member = invitation.delegate.member
+    member = invitation.member
     address = normalize_email(member.email or email or "")
     if not address:
         raise AccountError([_("An email address is needed to log in.")])
@@ -153,7 +196,7 @@ def activate(token: str, *, password: str, email: str | None, language: str, tim
     record(
         actions.ACCOUNT_ACTIVATED,
         actor=actor_label(user),
-        subject=f"delegate:{invitation.delegate_id}",
+        subject=_subject(invitation),
         data={"user": user.id},
     )
     return user

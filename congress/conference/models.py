@@ -120,13 +120,17 @@ class Delegate(db.Model):
 
 
 class Invitation(db.Model):
-    """A one-time activation link: only the token's hash is stored."""
+    """A one-time activation link for a member's account (a delegate's, or any member's so
+    they can stand as a candidate): only the token's hash is stored."""
 
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    delegate_id: Mapped[int] = mapped_column(
-        ForeignKey("delegates.id", ondelete="CASCADE"), nullable=False, index=True
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    delegate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delegates.id", ondelete="CASCADE"), index=True
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
@@ -136,7 +140,8 @@ class Invitation(db.Model):
     channel: Mapped[str] = mapped_column(String(10), nullable=False, default="outbox")
     outbox_file: Mapped[str] = mapped_column(String(255), nullable=False, default="")
 
-    delegate: Mapped[Delegate] = relationship(lazy="joined")
+    member: Mapped[Member] = relationship(lazy="joined")
+    delegate: Mapped[Delegate | None] = relationship(lazy="joined")
 
 
 class Sitting(db.Model):

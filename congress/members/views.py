@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -53,6 +62,23 @@ def export():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=members.csv"},
     )
+
+
+@bp.route("/<int:member_id>/invite", methods=["POST"])
+@requires(*STAFF)
+def invite(member_id: int):
+    """An account link for a member who is not (yet) a delegate, e.g. to stand as a candidate."""
+    from congress.conference import invitations
+
+    from .models import Member
+
+    member = db.session.get(Member, member_id) or abort(404)
+    try:
+        link = invitations.issue_for_member(member, actor=current_user)[1]
+    except invitations.InvalidInvitation:
+        flash(_("A member who has resigned cannot get an account."), "error")
+        return redirect(url_for("members.index"), 303)
+    return render_template("members/invited.html", member=member, link=link)
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -81,3 +81,31 @@ def test_a_weak_password_keeps_the_link_usable(link, browser, db):
     assert weak.status_code == 422
     assert db.session.execute(select(Invitation.used_at)).scalar() is None
     assert activate(browser, path).status_code == 302
+
+
+def test_any_member_can_get_an_account_link_and_then_stand(
+    app, db, make_browser, login_as, browser
+):
+    """A member who is not a delegate activates an account (so they can stand)."""
+    from congress.members.models import Member
+
+    demo_conference()
+    member = (
+        db.session.execute(
+            select(Member).where(Member.status == "active").order_by(Member.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+    login_as("credentials_officer")
+    page = browser.post(f"/members/{member.id}/invite", page="/members/")
+    assert page.status_code == 200, page.get_data(as_text=True)[-1500:]
+    link = page.get_data(as_text=True).split('<code dir="ltr" class="link">')[1].split("<")[0]
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    phone = make_browser()
+    done = activate(phone, path)
+    assert done.status_code == 302 and done.headers["Location"] == "/"
+    assert "تسجيل الخروج" in phone.get("/").get_data(as_text=True)
+    from congress.auth.models import User
+
+    assert db.session.execute(select(User).where(User.member_id == member.id)).scalar_one()
