@@ -23,9 +23,8 @@ from congress.auth.operations import AccountError, find_user_by_email, normalize
 from congress.auth.passwords import hash_password, password_problems
 from congress.extensions import db
 from congress.mail import send
-from congress.models_common import utcnow
-
 from congress.members.models import Member
+from congress.models_common import utcnow
 
 from .models import Delegate, Invitation
 
