@@ -22,6 +22,9 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     config_module.load(app, config)
+    from .web.safety import install_request_guards
+
+    install_request_guards(app)  # before any blueprint: URL converters and input guards
     _init_extensions(app)
     _register_blueprints(app)
     _init_request_transaction(app)
@@ -47,6 +50,9 @@ def _init_extensions(app: Flask) -> None:
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    # One Limiter serves every app in the process; Flask-Limiter keeps the first app's
+    # key prefix unless it is cleared, so each app reads RATELIMIT_KEY_PREFIX afresh.
+    limiter._key_prefix = ""
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -67,8 +67,8 @@ def _from_env(key: str, raw: str) -> object:
 
 def load(app: Flask, overrides: dict | None) -> None:
     """Fill app.config in the documented order and derive what follows from it."""
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
+    for key, value in DEFAULTS.items():  # ours win over Flask's (e.g. MAX_CONTENT_LENGTH)
+        app.config[key] = value
     app.config.from_pyfile("config.py", silent=True)
     for key in DEFAULTS:
         raw = os.environ.get(f"CONGRESS_{key}")
@@ -121,10 +121,15 @@ def load(app: Flask, overrides: dict | None) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    # Never log statement parameters (a debugging operator would see who voted what);
+    # check pooled connections before use (a database restart does not break requests).
     app.config.setdefault(
-        "PERMANENT_SESSION_LIFETIME", timedelta(hours=int(app.config["SESSION_LIFETIME_HOURS"]))
+        "SQLALCHEMY_ENGINE_OPTIONS", {"hide_parameters": True, "pool_pre_ping": True}
     )
+    if "PERMANENT_SESSION_LIFETIME" not in (overrides or {}):  # Flask presets 31 days
+        app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+            hours=int(app.config["SESSION_LIFETIME_HOURS"])
+        )
 
 
 def _instance_secret(instance: Path) -> str:

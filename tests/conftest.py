@@ -23,6 +23,7 @@ import voting_steps
 from congress import create_app
 from scenario import delegate_users, demo_conference
 from support import PASSWORD, Browser
+from support import test_settings as _config
 
 PG_URL = os.environ.get("CONGRESS_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -44,18 +45,6 @@ def _migrate(url: str, instance: Path) -> None:
         from congress.extensions import db
 
         db.engine.dispose()
-
-
-def _config(url: str, instance: Path, **extra) -> dict:
-    return {
-        "TESTING": True,
-        "DATABASE_URL": url,
-        "SECRET_KEY": "test-secret-key-" + "x" * 32,
-        "INSTANCE_PATH": str(instance),
-        "PASSWORD_HASH_PROFILE": "test",
-        "SERVER_NAME": None,
-        **extra,
-    }
 
 
 @pytest.fixture(scope="session")

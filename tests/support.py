@@ -6,6 +6,20 @@ import re
 
 PASSWORD = "correct-horse-battery"
 
+
+def test_settings(url: str, instance, **extra) -> dict:
+    """The app configuration of every test: a given database, cheap hashes."""
+    return {
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "INSTANCE_PATH": str(instance),
+        "PASSWORD_HASH_PROFILE": "test",
+        "SERVER_NAME": None,
+        **extra,
+    }
+
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from congress.auth import roles
 from congress.auth.decorators import requires
 from congress.extensions import db
+from congress.web.safety import db_int
 
 from .models import AuditEntry
 from .operations import verify_chain
@@ -29,7 +30,7 @@ def entries():
         query = query.where(AuditEntry.subject == subject)
     if actor:
         query = query.where(AuditEntry.actor == actor)
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=db_int)
     if before:
         query = query.where(AuditEntry.seq < before)
     rows = db.session.execute(query.limit(PAGE)).scalars().all()

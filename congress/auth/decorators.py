@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -40,6 +41,16 @@ def is_fresh() -> bool:
     return time.time() - session.get(AUTH_AT, 0) <= limit
 
 
+def _local(referrer: str | None) -> str | None:
+    """The referring page as a local path (the form's page), if it is on this host."""
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def fresh_login_required(view: Callable) -> Callable:
     """Actions that change an election's state need a login within the last minutes,
     as a bank asks again before a payment. Put it on the page that shows the
@@ -51,7 +62,7 @@ def fresh_login_required(view: Callable) -> Callable:
             return current_app.login_manager.unauthorized()
         if not is_fresh():
             flash(_("Please confirm your password to continue."), "info")
-            target = request.full_path if request.method == "GET" else request.referrer
+            target = request.full_path if request.method == "GET" else _local(request.referrer)
             return redirect(url_for("auth.reauthenticate", next=target or url_for("web.home")))
         return view(*args, **kwargs)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from congress.audit import actions
 from congress.audit.operations import actor_label, record
@@ -147,7 +148,8 @@ def load_user(user_id: str) -> User | None:
     ident, _, version = user_id.partition(".")
     if not ident.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(ident))
+    # roles in the same statement: every page asks them (navigation, the staff TOTP rule)
+    user = db.session.get(User, int(ident), options=[joinedload(User.roles)])
     if user is None or user.session_version != int(version) or not user.active:
         return None
     return user

@@ -172,6 +172,9 @@ def reauthenticate():
 @login_required
 def logout():
     record(actions.LOGOUT, actor=actor_label(current_user), subject=f"user:{current_user.id}")
+    # The session is a signed cookie: bumping the version ends it on the server side too,
+    # so a copy of the cookie is useless (and the user's other sessions end as well).
+    current_user.session_version += 1
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("web.home"))

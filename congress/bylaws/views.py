@@ -12,6 +12,7 @@ from congress.auth.decorators import fresh_login_required, requires
 from congress.core.bylaws import BylawsInvalid
 from congress.extensions import db
 from congress.i18n import language
+from congress.web.safety import db_int
 
 from . import operations
 from .forms import MAX_BYLAWS_BYTES, UploadForm
@@ -23,7 +24,7 @@ bp = Blueprint("bylaws", __name__)
 @bp.route("/bylaws")
 def page():
     """Readable by anyone: the bylaws are the organization's public rules."""
-    number = request.args.get("version", type=int)
+    number = request.args.get("version", type=db_int)
     version = operations.by_number(number) if number else operations.latest()
     if version is None:
         if number:

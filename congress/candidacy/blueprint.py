@@ -51,10 +51,18 @@ def can_see(conference: Conference, candidacy: Candidacy, user) -> bool:
         return True
     if on_committee(conference, user):
         return True
-    return active_delegate(conference, user.member_id) is not None and candidacy.status in (
-        "proposed",
-        "submitted",
-    )
+    if candidacy.status not in ("proposed", "submitted"):
+        return False
+    if active_delegate(conference, user.member_id) is not None:
+        return True
+    # whoever may endorse candidacies for this body (e.g. the Central Council's members
+    # for the Coordination Office) sees the pending ones
+    from congress.members.models import Member
+
+    from .endorsements import endorser_refusal
+
+    member = db.session.get(Member, user.member_id) if user.member_id else None
+    return member is not None and endorser_refusal(conference, candidacy.body, member) is None
 
 
 def visible(conference: Conference, candidacy_id: int) -> Candidacy:

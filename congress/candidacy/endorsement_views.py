@@ -13,9 +13,9 @@ from congress.extensions import db
 from congress.models_common import utcnow
 
 from . import endorsements
-from .blueprint import bp, can_see, get_candidacy, get_conference, the_member
+from .blueprint import bp, get_conference, the_member, visible
 from .common import CandidacyError, elected_bodies, nomination_window
-from .member_views import back_to, mine_refused
+from .member_views import back_to
 from .models import Candidacy
 from .pages import refused
 
@@ -68,8 +68,7 @@ def endorsement_page(conference_id: int):
 @login_required
 def endorse(conference_id: int, candidacy_id: int, action: str):
     conference = get_conference(conference_id)
-    candidacy = get_candidacy(conference, candidacy_id)
-    shown = can_see(conference, candidacy, current_user)
+    candidacy = visible(conference, candidacy_id)  # 404 whether missing or not shown
     try:
         if action == "endorse":
             endorsements.endorse(candidacy, the_member(), actor=current_user)
@@ -78,8 +77,6 @@ def endorse(conference_id: int, candidacy_id: int, action: str):
             endorsements.withdraw_endorsement(candidacy, the_member(), actor=current_user)
             flash(_("Your endorsement is withdrawn."), "success")
     except (RuleRefused, CandidacyError) as problem:
-        if not shown:  # a reader who cannot see the candidacy gets the refusal on their page
-            return mine_refused(conference, problem)
         return refused(conference, candidacy, problem)
     if request.form.get("from") == "list":
         return redirect(url_for("candidacy.endorsement_page", conference_id=conference.id))

@@ -16,7 +16,7 @@ from congress.members.models import Member
 from congress.models_common import utcnow
 
 from . import endorsements, nominations, photos, review, statements, withdrawal
-from .blueprint import bp, get_candidacy, get_conference, the_member, visible
+from .blueprint import bp, get_conference, the_member, visible
 from .common import CandidacyError, NotAllowed, active_delegate, elected_bodies, nomination_window
 from .forms import BodyForm, ObjectionForm, ProposeForm, ReasonForm, StatementForm
 from .models import Candidacy
@@ -196,7 +196,7 @@ def object_to(conference_id: int, candidacy_id: int):
 @login_required
 def statement(conference_id: int, candidacy_id: int):
     conference = get_conference(conference_id)
-    candidacy = get_candidacy(conference, candidacy_id)
+    candidacy = visible(conference, candidacy_id)  # 404 whether missing or not shown
     if current_user.member_id != candidacy.member_id:
         abort(403)
     form = StatementForm()

@@ -13,8 +13,9 @@ from congress.auth.decorators import mark_fresh, requires
 from congress.auth.operations import AccountError
 from congress.core.rules import RuleRefused
 from congress.extensions import db, limiter
-from congress.i18n import zone_choices
+from congress.i18n import language, zone_choices
 from congress.members.models import Branch, Member
+from congress.web.safety import db_int
 
 from . import attendance, delegates, invitations
 from .facts import bylaws_of, good_standing_per_branch
@@ -78,6 +79,7 @@ def index(conference_id: int, refusal=None, issued_link=None, status: int = 200)
         branches=branches,
         delegates=rows,
         pending=pending,
+        method_text=rules.article(apportionment.article).summary.get(language()),
         designate_form=DesignateForm(),
         reason_form=ReasonForm(),
         refusal=refusal,
@@ -153,6 +155,9 @@ def decide(conference_id: int, delegate_id: int, action: str):
     except invitations.InvalidInvitation:
         flash(_("Only a designated or accredited delegate can be invited."), "error")
         return _back(conference_id, 303)
+    except invitations.AlreadyActive:
+        flash(_("This member already has an active account: they log in with it."), "error")
+        return _back(conference_id, 303)
     flash(_("Done."), "success")
     return _back(conference_id)
 
@@ -183,6 +188,15 @@ def activate(token: str):
             )
         except invitations.InvalidInvitation:
             return render_template("conference/activate_invalid.html"), 404
+        except invitations.AccountLinked:
+            flash(
+                _(
+                    "You already have an account with this email: it is now linked to your "
+                    "membership. Log in with its password."
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.login"))
         except AccountError as refused:
             for problem in refused.problems:
                 flash(problem, "error")
@@ -234,7 +248,7 @@ def attendance_page(conference_id: int):
     conference = get_conference(conference_id)
     if request.method == "POST":
         form = PresenceForm()
-        delegate = _delegate(conference.id, request.form.get("delegate", type=int) or 0)
+        delegate = _delegate(conference.id, request.form.get("delegate", type=db_int) or 0)
         if not form.validate_on_submit():
             abort(400)
         try:

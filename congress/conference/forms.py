@@ -10,7 +10,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional
+from wtforms.validators import URL, DataRequired, EqualTo, Length, NumberRange, Optional
+
+from congress.web.safety import DB_INT_MAX, sane_datetime
 
 from .models import AGENDA_KINDS
 
@@ -32,7 +34,7 @@ class ConferenceForm(FlaskForm):
     title_ar = StringField(_l("Title (Arabic)"), validators=[DataRequired(), Length(max=300)])
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=300)])
     starts_at = DateTimeLocalField(
-        _l("Date and time (your time zone)"), validators=[DataRequired()]
+        _l("Date and time (your time zone)"), validators=[DataRequired(), sane_datetime]
     )
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
     online_link = StringField(
@@ -65,7 +67,9 @@ class ReasonForm(FlaskForm):
 
 
 class ReplaceForm(FlaskForm):
-    alternate = IntegerField(_l("Alternate"), validators=[DataRequired()])
+    alternate = IntegerField(
+        _l("Alternate"), validators=[DataRequired(), NumberRange(1, DB_INT_MAX)]
+    )
 
 
 class PresenceForm(FlaskForm):

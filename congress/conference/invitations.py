@@ -29,6 +29,23 @@ from congress.models_common import utcnow
 from .models import Delegate, Invitation
 
 
+class AccountLinked(Exception):
+    """The roll's email already had an account: it is now linked to the membership, its
+    password unchanged; the person logs in with it."""
+
+
+class AlreadyActive(Exception):
+    """The member already has an active account: no link is issued (a link would hand its
+    holder a way into that account)."""
+
+
+def account_of(member: Member) -> User | None:
+    """The member's active account (one with a password), if any."""
+    return db.session.execute(
+        select(User).where(User.member_id == member.id, User.password_hash.is_not(None))
+    ).scalar_one_or_none()
+
+
 class InvalidInvitation(Exception):
     """One answer for unknown, used, revoked or expired links: nothing is revealed."""
 
@@ -156,6 +173,7 @@ def find_valid(token: str) -> Invitation:
             and invitation.delegate.status not in ("designated", "accredited")
         )
         or invitation.member.status == "resigned"
+        or account_of(invitation.member) is not None
     ):
         raise InvalidInvitation()
     return invitation
@@ -173,17 +191,31 @@ def activate(token: str, *, password: str, email: str | None, language: str, tim
     if spent != 1:  # the same link used twice at once
         raise InvalidInvitation()
     member = invitation.member
+    if account_of(member) is not None:  # an active account is never re-passworded by a link
+        raise InvalidInvitation()
+    typed = not member.email
     address = normalize_email(member.email or email or "")
     if not address:
         raise AccountError([_("An email address is needed to log in.")])
+    existing = find_user_by_email(address)
+    if existing is not None:
+        if typed or existing.member_id not in (None, member.id):
+            raise AccountError([_("This email belongs to another account.")])
+        # The roll's email already has an account (a committee member who is also a
+        # member): link the membership, leave its password alone, and let them log in.
+        existing.member_id = member.id
+        db.session.flush()
+        record(
+            actions.ACCOUNT_ACTIVATED,
+            actor=actor_label(existing),
+            subject=_subject(invitation),
+            data={"user": existing.id, "linked": True},
+        )
+        raise AccountLinked()
     problems = password_problems(password, email=address)
     if problems:
         raise AccountError(problems)
     user = db.session.execute(select(User).where(User.member_id == member.id)).scalar_one_or_none()
-    if user is None:
-        user = find_user_by_email(address)
-        if user is not None and user.member_id not in (None, member.id):
-            raise AccountError([_("This email belongs to another account.")])
     if user is None:
         user = User(email=address, name=member.name_ar)
         db.session.add(user)

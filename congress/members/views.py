@@ -78,6 +78,9 @@ def invite(member_id: int):
     except invitations.InvalidInvitation:
         flash(_("A member who has resigned cannot get an account."), "error")
         return redirect(url_for("members.index"), 303)
+    except invitations.AlreadyActive:
+        flash(_("This member already has an active account: they log in with it."), "error")
+        return redirect(url_for("members.index"), 303)
     return render_template("members/invited.html", member=member, link=link)
 
 

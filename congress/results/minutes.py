@@ -36,6 +36,7 @@ from congress.voting.models import Poll
 from . import bodies
 from .certify import signatures
 from .models import Tally
+from .presenter import describe_adjustment
 
 FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
 FAMILY = "Amiri"
@@ -333,43 +334,8 @@ def _election(pdf: _Document, ctx: _Context, poll: Poll, report: dict) -> None:
 
 
 def _adjustment(ctx: _Context, a: dict, people: dict) -> str:
-    groups = ctx.rules.membership.groups
-    if a["rule"] == "group-quota":
-        group = groups[a["subject"]].title.get(ctx.lang) if a["subject"] in groups else a["subject"]
-        rule = _("minimum for the group “%(group)s”", group=group)
-    else:
-        rule = _(
-            "cap for the branch %(branch)s", branch=ctx.branches.get(a["subject"], a["subject"])
-        )
-    article = _("Article %(n)s", n=a["article"])
-    if a["action"] == "minimum-lowered":
-        return _(
-            "%(rule)s lowered to %(n)d: not enough candidates — %(article)s",
-            rule=rule,
-            n=a.get("minimum", 0),
-            article=article,
-        )
-    who = people[a["candidate"]].name(ctx.lang) if a.get("candidate") in people else ""
-    if a["action"] == "excluded":
-        return _(
-            "%(name)s was excluded to respect the %(rule)s — %(article)s",
-            name=who,
-            rule=rule,
-            article=article,
-        )
-    if a["action"] == "kept":
-        return _(
-            "%(name)s was kept in the count to respect the %(rule)s — %(article)s",
-            name=who,
-            rule=rule,
-            article=article,
-        )
-    return _(
-        "%(name)s was passed over to respect the %(rule)s — %(article)s",
-        name=who,
-        rule=rule,
-        article=article,
-    )
+    names = {cid: p.name(ctx.lang) for cid, p in people.items()}
+    return describe_adjustment(a, names, ctx.rules, ctx.branches, ctx.lang)
 
 
 def _bodies(pdf: _Document, ctx: _Context, conference: Conference, now: datetime) -> None:

@@ -25,6 +25,7 @@ class ResultView:
     round_columns: list[int] = field(default_factory=list)
     round_rows: list[tuple[str, list[str]]] = field(default_factory=list)
     chart: Markup = field(default_factory=Markup)
+    adjustments: list[str] = field(default_factory=list)
 
 
 def present(poll: Poll, tally: Tally, lang: str) -> ResultView:
@@ -49,6 +50,18 @@ def present(poll: Poll, tally: Tally, lang: str) -> ResultView:
         return view
     people = board.candidates(poll)
     view.names = {str(pid): c.name(lang) for pid, c in people.items()}
+    if report.get("adjustments"):
+        from congress.conference.facts import bylaws_of
+        from congress.conference.models import Conference
+        from congress.extensions import db
+        from congress.members.models import Branch
+
+        conference = db.session.get(Conference, poll.conference_id)
+        branches = {b.code: b.name(lang) for b in db.session.execute(db.select(Branch)).scalars()}
+        view.adjustments = [
+            describe_adjustment(a, view.names, bylaws_of(conference), branches, lang)
+            for a in report["adjustments"]
+        ]
     rounds = report["rounds"]
     last = rounds[-1]["counts"] if rounds else {}
     view.winners = [(view.names[w], last.get(w, "")) for w in report["winners"]]
@@ -73,3 +86,44 @@ def present(poll: Poll, tally: Tally, lang: str) -> ResultView:
         )
     )
     return view
+
+
+def describe_adjustment(
+    a: dict, names: dict[str, str], rules, branches: dict[str, str], lang: str
+) -> str:
+    """One quota or cap adjustment of a count, in words (the page and the minutes)."""
+    groups = rules.membership.groups
+    if a["rule"] == "group-quota":
+        group = groups[a["subject"]].title.get(lang) if a["subject"] in groups else a["subject"]
+        rule = _("minimum for the group “%(group)s”", group=group)
+    else:
+        rule = _("cap for the branch %(branch)s", branch=branches.get(a["subject"], a["subject"]))
+    article = _("Article %(n)s", n=a["article"])
+    if a["action"] == "minimum-lowered":
+        return _(
+            "%(rule)s lowered to %(n)d: not enough candidates — %(article)s",
+            rule=rule,
+            n=a.get("minimum", 0),
+            article=article,
+        )
+    who = names.get(a.get("candidate"), "")
+    if a["action"] == "excluded":
+        return _(
+            "%(name)s was excluded to respect the %(rule)s — %(article)s",
+            name=who,
+            rule=rule,
+            article=article,
+        )
+    if a["action"] == "kept":
+        return _(
+            "%(name)s was kept in the count to respect the %(rule)s — %(article)s",
+            name=who,
+            rule=rule,
+            article=article,
+        )
+    return _(
+        "%(name)s was passed over to respect the %(rule)s — %(article)s",
+        name=who,
+        rule=rule,
+        article=article,
+    )

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange
 
 
 class PassphraseForm(FlaskForm):
@@ -24,8 +24,8 @@ class RevealForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    first_position = IntegerField(validators=[DataRequired()])
-    second_position = IntegerField(validators=[DataRequired()])
+    first_position = IntegerField(validators=[DataRequired(), NumberRange(1, 64)])
+    second_position = IntegerField(validators=[DataRequired(), NumberRange(1, 64)])
     first_word = StringField(validators=[DataRequired(), Length(max=40)])
     second_word = StringField(validators=[DataRequired(), Length(max=40)])
     step = HiddenField(default="confirm")

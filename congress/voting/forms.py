@@ -4,6 +4,8 @@ from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from congress.web.safety import sane_datetime
+
 CATEGORY_LABELS = {
     "ordinary": _l("Ordinary motion"),
     "policy_paper": _l("Policy paper"),
@@ -22,7 +24,7 @@ class ElectionForm(FlaskForm):
     body = SelectField(_l("Body"))
     seal = BooleanField(SEAL_LABEL, default=False)
     closes_at = DateTimeLocalField(
-        _l("Closes automatically at (optional)"), validators=[Optional()]
+        _l("Closes automatically at (optional)"), validators=[Optional(), sane_datetime]
     )
     confirm = BooleanField(
         _l("I have read the warnings and the committee proceeds as the bylaws provide")
@@ -39,7 +41,7 @@ class MotionForm(FlaskForm):
     )
     seal = BooleanField(SEAL_LABEL, default=False)
     closes_at = DateTimeLocalField(
-        _l("Closes automatically at (optional)"), validators=[Optional()]
+        _l("Closes automatically at (optional)"), validators=[Optional(), sane_datetime]
     )
 
 

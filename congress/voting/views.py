@@ -15,6 +15,7 @@ from congress.core.ballot import InvalidBallot, tracker_groups
 from congress.core.rules import RuleRefused
 from congress.extensions import db
 from congress.i18n import language
+from congress.web.safety import db_int
 
 from . import board, casting, polls
 from .forms import ANSWER_LABELS, METHOD_LABELS, POLL_STATES
@@ -43,6 +44,10 @@ def committee_only(poll_or_conference) -> Conference:
     if not on_committee(conference, current_user):
         abort(403)
     return conference
+
+
+def _candidates(poll: Poll) -> dict:
+    return board.candidates(poll) if poll.kind == "election" else {}
 
 
 def _choices() -> dict:
@@ -92,7 +97,7 @@ def page(poll_id: int):
         ballots=ballots,
         my_vote=casting.has_voted(poll.id, current_user.member_id),
         committee=on_committee(conference, current_user),
-        candidates=board.candidates(poll) if poll.kind == "election" else {},
+        candidates=_candidates(poll),
     )
 
 
@@ -139,7 +144,7 @@ def transition(poll_id: int, action: str):
             my_vote=None,
             committee=True,
             refusal=refused,
-            candidates=board.candidates(poll),
+            candidates=_candidates(poll),
         ), 409
     except polls.PollError as refused:
         flash(str(refused), "error")
@@ -153,9 +158,11 @@ def transition(poll_id: int, action: str):
 # --- voting ------------------------------------------------------------------------------
 
 
-@bp.route("/polls/<int:poll_id>/ballot")
+@bp.route("/polls/<int:poll_id>/ballot", methods=["GET", "POST"])
 @login_required
 def ballot(poll_id: int):
+    """GET: an empty ballot. POST (from "change my choices" on the review page): the same
+    ballot with the voter's choices marked again; nothing is stored either way."""
     poll = get_poll(poll_id)
     state = casting.has_voted(poll.id, current_user.member_id)
     if state is None:
@@ -164,20 +171,24 @@ def ballot(poll_id: int):
         return render_template("voting/already.html", poll=poll), 409
     if poll.state != "open":
         return render_template("voting/not_open.html", poll=poll), 409
+    choices = _choices() if request.method == "POST" else {"marks": [], "ranks": {}, "answer": None}
     return render_template(
         "voting/ballot.html",
         poll=poll,
-        candidates=board.candidates(poll),
+        candidates=_candidates(poll),
         problems=(),
-        chosen={},
-        ranks={},
+        chosen=set(choices["marks"]),
+        ranks=choices["ranks"],
+        answer=choices["answer"],
     )
 
 
 @bp.route("/vote/review", methods=["POST"])
 @login_required
 def review():
-    poll = get_poll(request.form.get("poll", type=int) or 0)
+    poll = get_poll(request.form.get("poll", type=db_int) or 0)
+    if casting.has_voted(poll.id, current_user.member_id) is None:
+        abort(403)  # not on this poll's roll: no voting form, as for the ballot page
     choices = _choices()
     try:
         content = casting.review(poll.id, **choices)
@@ -185,7 +196,7 @@ def review():
         return render_template(
             "voting/ballot.html",
             poll=poll,
-            candidates=board.candidates(poll),
+            candidates=_candidates(poll),
             problems=invalid.problems,
             chosen=set(choices["marks"]),
             ranks=choices["ranks"],
@@ -197,7 +208,7 @@ def review():
         "voting/review.html",
         poll=poll,
         content=content,
-        candidates=board.candidates(poll),
+        candidates=_candidates(poll),
         choices=choices,
     )
 
@@ -206,7 +217,7 @@ def review():
 @login_required
 def cast():
     """The URL names no poll: an access log line shows only that someone voted."""
-    poll_id = request.form.get("poll", type=int) or 0
+    poll_id = request.form.get("poll", type=db_int) or 0
     try:
         receipt = casting.cast(poll_id, current_user.member_id, **_choices())
     except InvalidBallot as invalid:
@@ -215,7 +226,7 @@ def cast():
         return render_template(
             "voting/ballot.html",
             poll=poll,
-            candidates=board.candidates(poll),
+            candidates=_candidates(poll),
             problems=invalid.problems,
             chosen=set(choices["marks"]),
             ranks=choices["ranks"],
@@ -250,7 +261,7 @@ def bulletin(poll_id: int):
         poll=poll,
         trackers=board.trackers(poll),
         contents=board.contents(poll),
-        candidates=board.candidates(poll),
+        candidates=_candidates(poll),
         voted=voted,
         ballots=ballots,
         query=query,

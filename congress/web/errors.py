@@ -60,4 +60,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         app.logger.exception("unhandled error")
+        from congress.extensions import db
+
+        db.session.rollback()  # the page's own queries need a usable session
         return _render(500)

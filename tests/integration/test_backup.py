@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import _config
 from sqlalchemy.engine import make_url
 
 import scenario
 from congress import create_app
 from congress.audit.operations import record
 from congress.database import write_intent
+from support import test_settings as _config
 
 CHAIN_LINE = re.compile(r"Audit chain at backup time: (\d+) entries, head ([0-9a-f]{64})")
 

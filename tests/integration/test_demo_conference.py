@@ -23,12 +23,15 @@ from demo_steps import (
     open_poll,
     seat_delegates,
 )
+from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from congress.candidacy.models import BodyMember
 from congress.database import write_intent
 from congress.results import bodies, minutes
+from congress.results.models import Tally
+from congress.results.presenter import present
 from congress.voting import polls
 from congress.voting.models import PollCandidate
 from scenario import approve_candidates, demo_conference
@@ -88,6 +91,11 @@ def test_the_demo_conference_from_first_ballot_to_the_minutes(app, db):
     assert {(a["rule"], a["subject"], a["article"]) for a in skipped} == {
         ("group-quota", "youth", "15.2")
     }
+    tally = db.session.execute(select(Tally).where(Tally.poll_id == council_poll.id)).scalar_one()
+    with force_locale("en"):
+        lines = present(council_poll, tally, "en").adjustments
+    assert len(lines) == 5
+    assert all("passed over" in line and "Article 15.2" in line for line in lines), lines
     assert max(Counter(c.branch for c in _winners(db, council_poll, report)).values()) <= 16
 
     council = (

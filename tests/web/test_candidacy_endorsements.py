@@ -102,10 +102,9 @@ def test_a_member_who_is_not_a_delegate_cannot_endorse_art_20_3(
     outsider = eligible(conference, 1, skip=[d.member for d in delegates])[0]
     browser = logged_in_member(make_user, make_browser, outsider)
     response = act(browser, conference, candidates[0][1])
-    html = response.get_data(as_text=True)
-    assert response.status_code == 409
-    assert "لا يحق تزكية المرشّحين لـ«المجلس المركزي» إلا لمندوبي هذا المؤتمر" in html
-    assert "#art-20.3" in html and endorsements() == 0
+    # Only delegates see a candidacy before the committee approves it: to anyone else it
+    # does not exist (404), so nothing about it is revealed either.
+    assert response.status_code == 404 and endorsements() == 0
 
 
 def test_an_endorsement_can_be_withdrawn_only_while_the_window_is_open_art_20_1(setting, db):
@@ -146,7 +145,6 @@ def test_office_candidacies_are_endorsed_by_council_members_only_art_16_5(
     candidacy = candidacy_of(candidate, CO)
     outsider = logged_in_member(make_user, make_browser, delegate_member)
     refused = act(outsider, conference, candidacy)
-    html = refused.get_data(as_text=True)
-    assert refused.status_code == 409 and "#art-16.5" in html and "المجلس المركزي" in html
+    assert refused.status_code == 404  # not an elector of the body: the candidacy is not shown
     insider = logged_in_member(make_user, make_browser, councillor)
     assert act(insider, conference, candidacy).status_code == 302

@@ -54,6 +54,10 @@ def load_bylaws(text: str) -> Bylaws:
         line = int(found.group(1)) if found else None
         error = BylawsError("", message("toml_syntax", detail=detail), line, "toml_syntax")
         raise BylawsInvalid([error]) from None
+    except RecursionError:  # tables or arrays nested hundreds deep: no bylaws look like that
+        detail = "nested too deeply"
+        error = BylawsError("", message("toml_syntax", detail=detail), None, "toml_syntax")
+        raise BylawsInvalid([error]) from None
     reader = Reader(LineIndex(text))
     bylaws = _read(data, reader, hashlib.sha256(text.encode("utf-8")).hexdigest())
     if reader.errors or bylaws is None:
