@@ -194,12 +194,17 @@ def test_login_limits_are_shared_through_redis_when_configured(app_config, make_
     first, second = create_app(config), create_app(config)
     user = make_user()
     a, b = Browser(first.test_client()), Browser(second.test_client())
-    codes = [
-        a.login(user.email, "wrong-password-x").status_code,
-        b.login(user.email, "wrong-password-x").status_code,
-        a.login(user.email, "wrong-password-x").status_code,
-        b.login(user.email, "wrong-password-x").status_code,
-    ]
+    try:
+        codes = [
+            a.login(user.email, "wrong-password-x").status_code,
+            b.login(user.email, "wrong-password-x").status_code,
+            a.login(user.email, "wrong-password-x").status_code,
+            b.login(user.email, "wrong-password-x").status_code,
+        ]
+    finally:
+        for app in (first, second):
+            with app.app_context():
+                db.engine.dispose()
     assert codes == [200, 200, 200, 429]
     import redis
 
