@@ -82,9 +82,14 @@ def approve_candidates(conference: Conference, body: str, members) -> list:
     rows = []
     with write_intent():
         for member in members:
-            candidacy = Candidacy(conference_id=conference.id, body=body, member_id=member.id,
-                                  status="approved", submitted_at=utcnow(),
-                                  decided_at=utcnow())
+            candidacy = Candidacy(
+                conference_id=conference.id,
+                body=body,
+                member_id=member.id,
+                status="approved",
+                submitted_at=utcnow(),
+                decided_at=utcnow(),
+            )
             db.session.add(candidacy)
             rows.append(candidacy)
         db.session.commit()
@@ -98,14 +103,24 @@ def seat_body(conference: Conference, body: str, members) -> None:
 
     with write_intent():
         for position, member in enumerate(members, start=1):
-            db.session.add(BodyMember(conference_id=conference.id, body=body,
-                                      member_id=member.id, position=position, since=utcnow()))
+            db.session.add(
+                BodyMember(
+                    conference_id=conference.id,
+                    body=body,
+                    member_id=member.id,
+                    position=position,
+                    since=utcnow(),
+                )
+            )
         db.session.commit()
 
 
 def members(*, exclude=(), limit=None):
     """Members in id order, skipping some."""
     skip = {getattr(m, "id", m) for m in exclude}
-    rows = [m for m in db.session.execute(select(Member).order_by(Member.id)).scalars()
-            if m.id not in skip]
+    rows = [
+        m
+        for m in db.session.execute(select(Member).order_by(Member.id)).scalars()
+        if m.id not in skip
+    ]
     return rows[:limit] if limit else rows

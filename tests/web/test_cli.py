@@ -64,8 +64,9 @@ def test_the_tally_command_counts_a_blt_file_and_refuses_a_malformed_one(runner,
 
     good = tmp_path / "small.blt"
     good.write_text('3 1\n4 1 0\n3 2 0\n2 3 2 0\n0\n"Ann"\n"Bo"\n"Cy"\n"Test"\n')
-    result = runner.invoke(args=["congress", "tally", str(good), "--method", "stv-scottish",
-                                 "--json"])
+    result = runner.invoke(
+        args=["congress", "tally", str(good), "--method", "stv-scottish", "--json"]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["winners"] == ["Bo"] and report["method"] == "stv-scottish"

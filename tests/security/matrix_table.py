@@ -1,0 +1,268 @@
+"""The authorization matrix: every route and method, what each kind of user gets.
+
+Outcome classes (see `classify`):
+
+    ok     the permission layer let the user through: any answer other than 401/403,
+           a redirect to the login page, 404 or 5xx (a refusal by the rules of the
+           bylaws, 400/409/422, still counts as "let through")
+    login  401 or a redirect to /login (anonymous users, or no second step pending)
+    403    refused by a role or ownership check
+    404    refused by hiding: the object exists but this user may not know it
+
+Columns, in order: anonymous, member (account linked to the roll, not a delegate),
+delegate_pending (designated, not accredited), delegate (accredited, present),
+candidate (the submitted candidacy's member), credentials officer, election committee
+(seated on the conference), observer, administrator.
+
+POSTs send a valid CSRF token and neutral data: data an allowed user's request is
+refused for by the operation (a wrong state, an empty form) rather than by the
+permission layer, so walking the table changes (almost) nothing. The objects are the
+ones of `security_world.World`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ALL_OK = "ok ok ok ok ok ok ok ok ok"
+LOGGED_IN = "login ok ok ok ok ok ok ok ok"
+NO_SESSION = "login login login login login login login login login"
+ADMIN = "login 403 403 403 403 403 403 403 ok"
+OFFICERS = "login 403 403 403 403 ok 403 403 ok"  # credentials officer, administrator
+AUDIT_READERS = "login 403 403 403 403 403 ok ok ok"  # observer, administrator, committee
+COMMITTEE = "login 403 403 403 403 403 ok 403 403"  # seated on this conference
+DELEGATE_LIST = "login 403 403 403 403 ok ok ok ok"  # staff and observers
+IN_CONFERENCE = "login 403 ok ok 403 ok ok ok ok"  # staff, observers, the delegates
+OWN_DELEGATE_PAGE = "login 403 ok ok 403 403 403 403 403"
+COUNT_BEFORE_CERTIFICATION = "login 404 404 404 404 404 ok ok 404"  # committee, observer
+SUBMITTED_CANDIDACY = "login 404 ok ok ok 404 ok 404 404"  # candidate, committee, delegates
+CANDIDATE_ANSWERS = "login 404 403 403 ok 404 403 404 404"
+MEMBERS_OF_ROLL = "login ok ok ok ok 403 403 403 403"  # accounts linked to a member
+KEY_HOLDERS = COMMITTEE  # the role (and, for a share, an envelope of the poll's key)
+ON_THE_ROLL = "login 403 403 ok 403 403 403 403 403"  # the open poll's roll
+
+
+@dataclass(frozen=True)
+class Case:
+    url: str  # formatted with the World's fields
+    expect: str
+    data: dict = field(default_factory=dict)
+    last: bool = False  # ends the session: walked after everything else
+
+
+TABLE: dict[tuple[str, str], Case] = {
+    # --- public pages and the account --------------------------------------------------
+    ("/", "GET"): Case("/", ALL_OK),
+    ("/healthz", "GET"): Case("/healthz", ALL_OK),
+    ("/bylaws", "GET"): Case("/bylaws", ALL_OK),
+    ("/login", "GET"): Case("/login", ALL_OK),
+    ("/login", "POST"): Case("/login", ALL_OK),
+    ("/login/code", "GET"): Case("/login/code", NO_SESSION),
+    ("/login/code", "POST"): Case("/login/code", NO_SESSION),
+    ("/language", "POST"): Case("/language", ALL_OK),
+    ("/logout", "POST"): Case("/logout", LOGGED_IN, last=True),
+    ("/account/password", "GET"): Case("/account/password", LOGGED_IN),
+    ("/account/password", "POST"): Case("/account/password", LOGGED_IN),
+    ("/account/two-factor", "GET"): Case("/account/two-factor", LOGGED_IN),
+    ("/account/two-factor", "POST"): Case("/account/two-factor", LOGGED_IN),
+    ("/reauthenticate", "GET"): Case("/reauthenticate", LOGGED_IN),
+    ("/reauthenticate", "POST"): Case("/reauthenticate", LOGGED_IN),
+    # --- administration ------------------------------------------------------------------
+    ("/admin/users", "GET"): Case("/admin/users", ADMIN),
+    ("/admin/users/<int:user_id>/roles", "POST"): Case("/admin/users/{member_user}/roles", ADMIN),
+    ("/admin/bylaws", "GET"): Case("/admin/bylaws", ADMIN),
+    ("/admin/bylaws", "POST"): Case("/admin/bylaws", ADMIN),
+    ("/audit/", "GET"): Case("/audit/", AUDIT_READERS),
+    ("/audit/verify", "GET"): Case("/audit/verify", AUDIT_READERS),
+    # --- the member roll -----------------------------------------------------------------
+    ("/members/", "GET"): Case("/members/", OFFICERS),
+    ("/members/export.csv", "GET"): Case("/members/export.csv", OFFICERS),
+    ("/members/import", "GET"): Case("/members/import", OFFICERS),
+    ("/members/import", "POST"): Case("/members/import", OFFICERS),
+    ("/members/import/apply", "POST"): Case("/members/import/apply", OFFICERS),
+    # an account link for a member: issued (the page shows it), nothing else changes
+    ("/members/<int:member_id>/invite", "POST"): Case("/members/{plain_member}/invite", OFFICERS),
+    # --- conferences ---------------------------------------------------------------------
+    ("/conferences/", "GET"): Case("/conferences/", ALL_OK),
+    ("/conferences/new", "GET"): Case("/conferences/new", ADMIN),
+    ("/conferences/new", "POST"): Case("/conferences/new", ADMIN),
+    ("/conferences/<int:conference_id>", "GET"): Case("/conferences/{conference}", ALL_OK),
+    ("/conferences/<int:conference_id>/agenda", "POST"): Case(
+        "/conferences/{conference}/agenda", ADMIN
+    ),
+    # C is in session: convening it again is refused; C2 is a draft: closing it is refused
+    ("/conferences/<int:conference_id>/convene", "POST"): Case(
+        "/conferences/{conference}/convene", ADMIN
+    ),
+    ("/conferences/<int:conference_id>/close", "POST"): Case(
+        "/conferences/{other_conference}/close", ADMIN
+    ),
+    ("/conferences/<int:conference_id>/quorum", "GET"): Case(
+        "/conferences/{conference}/quorum", IN_CONFERENCE
+    ),
+    ("/conferences/<int:conference_id>/sitting", "POST"): Case(
+        "/conferences/{conference}/sitting",
+        OFFICERS,  # a sitting is open already
+    ),
+    # --- delegates -----------------------------------------------------------------------
+    ("/conferences/<int:conference_id>/delegates", "GET"): Case(
+        "/conferences/{conference}/delegates", DELEGATE_LIST
+    ),
+    ("/conferences/<int:conference_id>/delegates/designate", "POST"): Case(
+        "/conferences/{conference}/delegates/designate", OFFICERS
+    ),
+    ("/conferences/<int:conference_id>/delegates/<int:delegate_id>/<action>", "POST"): Case(
+        "/conferences/{conference}/delegates/{delegate}/accredit",
+        OFFICERS,  # accredited already
+    ),
+    ("/conferences/<int:conference_id>/attendance", "GET"): Case(
+        "/conferences/{conference}/attendance", OFFICERS
+    ),
+    ("/conferences/<int:conference_id>/attendance", "POST"): Case(
+        "/conferences/{conference}/attendance",
+        OFFICERS,
+        data={"delegate": "{other_delegate}", "state": "no-such-state"},
+    ),
+    ("/conferences/activate/<token>", "GET"): Case("/conferences/activate/{token}", ALL_OK),
+    ("/conferences/activate/<token>", "POST"): Case("/conferences/activate/{token}", ALL_OK),
+    ("/conferences/<int:conference_id>/me", "GET"): Case(
+        "/conferences/{conference}/me", OWN_DELEGATE_PAGE
+    ),
+    ("/conferences/<int:conference_id>/me", "POST"): Case(
+        "/conferences/{conference}/me", OWN_DELEGATE_PAGE
+    ),
+    # --- candidacies ---------------------------------------------------------------------
+    ("/candidates", "GET"): Case("/candidates", LOGGED_IN),
+    ("/conferences/<int:conference_id>/candidates", "GET"): Case(
+        "/conferences/{conference}/candidates", LOGGED_IN
+    ),
+    ("/conferences/<int:conference_id>/candidates/<body>", "GET"): Case(
+        "/conferences/{conference}/candidates/central_council", LOGGED_IN
+    ),
+    ("/conferences/<int:conference_id>/candidacy", "GET"): Case(
+        "/conferences/{conference}/candidacy", LOGGED_IN
+    ),
+    ("/conferences/<int:conference_id>/candidacy/stand", "POST"): Case(
+        "/conferences/{conference}/candidacy/stand", MEMBERS_OF_ROLL
+    ),
+    ("/conferences/<int:conference_id>/candidacy/propose", "POST"): Case(
+        "/conferences/{conference}/candidacy/propose", LOGGED_IN
+    ),
+    ("/conferences/<int:conference_id>/endorsements", "GET"): Case(
+        "/conferences/{conference}/endorsements", LOGGED_IN
+    ),
+    ("/conferences/<int:conference_id>/review", "GET"): Case(
+        "/conferences/{conference}/review", COMMITTEE
+    ),
+    ("/conferences/<int:conference_id>/candidacies/<int:candidacy_id>", "GET"): Case(
+        "/conferences/{conference}/candidacies/{candidacy}", SUBMITTED_CANDIDACY
+    ),
+    ("/conferences/<int:conference_id>/candidacies/<int:candidacy_id>/photo.jpg", "GET"): Case(
+        "/conferences/{conference}/candidacies/{candidacy}/photo.jpg", SUBMITTED_CANDIDACY
+    ),
+    # the candidate's own form: hidden (404) from who may not see the candidacy
+    ("/conferences/<int:conference_id>/candidacies/<int:candidacy_id>/statement", "GET"): Case(
+        "/conferences/{conference}/candidacies/{candidacy}/statement", CANDIDATE_ANSWERS
+    ),
+    ("/conferences/<int:conference_id>/candidacies/<int:candidacy_id>/statement", "POST"): Case(
+        "/conferences/{conference}/candidacies/{candidacy}/statement", CANDIDATE_ANSWERS
+    ),
+    (
+        "/conferences/<int:conference_id>/candidacies/<int:candidacy_id>"
+        "/<any(accept, decline, withdraw):action>",
+        "POST",
+    ): Case(  # submitted, not proposed: the candidate's decline is refused
+        "/conferences/{conference}/candidacies/{candidacy}/decline", CANDIDATE_ANSWERS
+    ),
+    (
+        "/conferences/<int:conference_id>/candidacies/<int:candidacy_id>"
+        "/<any(approve, reject, decide, remove):action>",
+        "POST",
+    ): Case(  # no objection to decide on
+        "/conferences/{conference}/candidacies/{candidacy}/decide", COMMITTEE
+    ),
+    (
+        "/conferences/<int:conference_id>/candidacies/<int:candidacy_id>"
+        "/<any(endorse, unendorse):action>",
+        "POST",
+    ): Case(  # nobody has endorsed it: refused for who sees it, 404 for the others
+        "/conferences/{conference}/candidacies/{candidacy}/unendorse", SUBMITTED_CANDIDACY
+    ),
+    ("/conferences/<int:conference_id>/candidacies/<int:candidacy_id>/objection", "POST"): Case(
+        "/conferences/{conference}/candidacies/{candidacy}/objection", CANDIDATE_ANSWERS
+    ),
+    # --- polls and ballots ---------------------------------------------------------------
+    ("/conferences/<int:conference_id>/polls", "GET"): Case(
+        "/conferences/{conference}/polls", LOGGED_IN
+    ),
+    ("/conferences/<int:conference_id>/polls/new", "GET"): Case(
+        "/conferences/{conference}/polls/new", COMMITTEE
+    ),
+    ("/conferences/<int:conference_id>/polls/new", "POST"): Case(
+        "/conferences/{conference}/polls/new", COMMITTEE
+    ),
+    ("/polls/<int:poll_id>", "GET"): Case("/polls/{open_poll}", LOGGED_IN),
+    ("/polls/<int:poll_id>/<action>", "POST"): Case(
+        "/polls/{draft_poll}/annul",
+        COMMITTEE,  # an annulment without a reason is refused
+    ),
+    ("/polls/<int:poll_id>/ballot", "GET"): Case("/polls/{open_poll}/ballot", ON_THE_ROLL),
+    # "change my choices": the ballot again with the posted choices; nothing stored
+    ("/polls/<int:poll_id>/ballot", "POST"): Case(
+        "/polls/{open_poll}/ballot", ON_THE_ROLL, data={"answer": "yes"}
+    ),
+    ("/vote/review", "POST"): Case("/vote/review", ON_THE_ROLL, data={"poll": "{open_poll}"}),
+    ("/vote/cast", "POST"): Case("/vote/cast", LOGGED_IN),
+    ("/polls/<int:poll_id>/board", "GET"): Case("/polls/{tallied_poll}/board", LOGGED_IN),
+    # --- results -------------------------------------------------------------------------
+    ("/polls/<int:poll_id>/tally", "POST"): Case("/polls/{draft_poll}/tally", COMMITTEE),
+    ("/polls/<int:poll_id>/sign", "POST"): Case("/polls/{draft_poll}/sign", COMMITTEE),
+    ("/polls/<int:poll_id>/runoff", "POST"): Case("/polls/{draft_poll}/runoff", COMMITTEE),
+    ("/polls/<int:poll_id>/result", "GET"): Case(
+        "/polls/{tallied_poll}/result", COUNT_BEFORE_CERTIFICATION
+    ),
+    ("/polls/<int:poll_id>/export.json", "GET"): Case(
+        "/polls/{tallied_poll}/export.json", COUNT_BEFORE_CERTIFICATION
+    ),
+    ("/polls/<int:poll_id>/export.blt", "GET"): Case(
+        "/polls/{stv_poll}/export.blt", COUNT_BEFORE_CERTIFICATION
+    ),
+    # --- the sealed box ------------------------------------------------------------------
+    ("/account/key-holder", "GET"): Case("/account/key-holder", KEY_HOLDERS),
+    ("/account/key-holder", "POST"): Case("/account/key-holder", KEY_HOLDERS),
+    ("/polls/<int:poll_id>/box", "GET"): Case("/polls/{sealed_poll}/box", LOGGED_IN),
+    ("/polls/<int:poll_id>/my-share", "GET"): Case("/polls/{sealed_poll}/my-share", KEY_HOLDERS),
+    ("/polls/<int:poll_id>/my-share", "POST"): Case("/polls/{sealed_poll}/my-share", KEY_HOLDERS),
+    ("/polls/<int:poll_id>/box/open", "POST"): Case("/polls/{sealed_poll}/box/open", COMMITTEE),
+    ("/polls/<int:poll_id>/box/discard", "POST"): Case(
+        "/polls/{sealed_poll}/box/discard", COMMITTEE
+    ),
+    # --- bodies and minutes --------------------------------------------------------------
+    ("/conferences/<int:conference_id>/bodies", "GET"): Case(
+        "/conferences/{conference}/bodies", LOGGED_IN
+    ),
+    ("/conferences/<int:conference_id>/minutes.pdf", "GET"): Case(
+        "/conferences/{conference}/minutes.pdf", LOGGED_IN
+    ),
+    ("/conferences/<int:conference_id>/bodies/<body>/appointment", "POST"): Case(
+        "/conferences/{conference}/bodies/advisory_body/appointment", COMMITTEE
+    ),
+    ("/polls/<int:poll_id>/appointment", "POST"): Case(
+        "/polls/{draft_poll}/appointment",
+        COMMITTEE,  # not an appointment motion
+    ),
+}
+
+# Requests every logged-in user may send about their own account, or anyone may send:
+# they change the sender's own session or account (or use a one-time link), nothing else.
+SELF_SERVICE = {
+    ("/login", "POST"),
+    ("/login/code", "POST"),
+    ("/logout", "POST"),
+    ("/language", "POST"),
+    ("/account/password", "POST"),
+    ("/account/two-factor", "POST"),
+    ("/account/key-holder", "POST"),
+    ("/reauthenticate", "POST"),
+    ("/conferences/activate/<token>", "POST"),
+}
