@@ -59,9 +59,13 @@ def open_poll_row(poll_id: int, *, lock: bool):
     row = db.session.execute(stmt).one_or_none()
     if row is None:
         raise CastRefused(_("There is no such poll."))
-    if row.state != "open" or (row.closes_at is not None and row.closes_at <= utcnow()):
-        raise CastRefused(_("This poll is not open for voting."))
+    _check_open(row)
     return row
+
+
+def _check_open(poll) -> None:
+    if poll.state != "open" or (poll.closes_at is not None and poll.closes_at <= utcnow()):
+        raise CastRefused(_("This poll is not open for voting."))
 
 
 def cast(
@@ -129,15 +133,16 @@ def _why_not(poll_id: int, member_id: int) -> CastRefused:
 
 
 def review(
-    poll_id: int,
+    poll,
     *,
     marks: Sequence[str] = (),
     ranks: Mapping[str, str] | None = None,
     answer: str | None = None,
 ) -> dict:
-    """Validate without storing anything: the review page shows these choices back."""
-    row = open_poll_row(poll_id, lock=False)
-    return ballots.build(spec_of(json.loads(row.rules)), marks=marks, ranks=ranks, answer=answer)
+    """Validate without storing anything: the review page shows these choices back.
+    `poll` is the Poll the page already loaded (no second read of it)."""
+    _check_open(poll)
+    return ballots.build(spec_of(json.loads(poll.rules)), marks=marks, ranks=ranks, answer=answer)
 
 
 def has_voted(poll_id: int, member_id: int | None) -> bool | None:

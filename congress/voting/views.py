@@ -191,7 +191,7 @@ def review():
         abort(403)  # not on this poll's roll: no voting form, as for the ballot page
     choices = _choices()
     try:
-        content = casting.review(poll.id, **choices)
+        content = casting.review(poll, **choices)
     except InvalidBallot as invalid:
         return render_template(
             "voting/ballot.html",
