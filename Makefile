@@ -46,6 +46,16 @@ bench: $(STAMP)
 	done; \
 	if [ -n "$$failed" ]; then echo "bench failed:$$failed" >&2; exit 1; fi
 
+# Security scan: wapiti (in a virtualenv of its own, .venv/scan: its pins are not ours)
+# against the demo server, as a delegate and as a committee member; writes
+# bench/results/scan-delegate.json and scan-committee.json. About 10 minutes.
+scan: translations
+	@test -f $(VENV)/scan/.wapiti3-3.2.3 || { rm -rf $(VENV)/scan \
+		&& $(PYTHON) -m venv $(VENV)/scan \
+		&& $(VENV)/scan/bin/python -m pip install --quiet 'wapiti3==3.2.3' \
+		&& touch $(VENV)/scan/.wapiti3-3.2.3; }
+	$(BIN)/python scripts/scan.py --wapiti $(VENV)/scan/bin/wapiti
+
 # Update the catalogs after adding or changing user-facing strings.
 extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output -o congress/translations/messages.pot .
