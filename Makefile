@@ -40,6 +40,10 @@ lint: $(STAMP)
 BENCH_SCRIPTS = $(if $(BENCH),$(patsubst %,bench/%.py,$(BENCH)),$(filter-out bench/common.py,$(sort $(wildcard bench/*.py))))
 
 bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian package) for the HTTP benchmarks"; \
+		export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq wrk >/dev/null 2>&1 \
+		|| { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; }
+	@$(BIN)/python -m pip install --quiet 'py-spy>=0.3'
 	@failed=""; for script in $(BENCH_SCRIPTS); do \
 		echo "== $$script"; \
 		$(BIN)/python $$script || failed="$$failed $$script"; \
