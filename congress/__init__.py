@@ -50,8 +50,9 @@ def _init_extensions(app: Flask) -> None:
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    # One Limiter serves every app in the process; Flask-Limiter keeps the first app's
-    # key prefix unless it is cleared, so each app reads RATELIMIT_KEY_PREFIX afresh.
+    # One Limiter serves every app in the process (its decorators are on the views), and
+    # Flask-Limiter keeps settings of the first app it met: each app states RATELIMIT_ENABLED
+    # (config.py) and reads RATELIMIT_KEY_PREFIX afresh.
     limiter._key_prefix = ""
     limiter.init_app(app)
     login_manager.init_app(app)

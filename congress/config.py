@@ -121,6 +121,8 @@ def load(app: Flask, overrides: dict | None) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    # stated for every app: the process-wide Limiter would keep a previous app's choice
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     # Never log statement parameters (a debugging operator would see who voted what);
     # check pooled connections before use (a database restart does not break requests).
     app.config.setdefault(
