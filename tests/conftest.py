@@ -193,7 +193,18 @@ def login_as(make_user, browser):
     return go
 
 
+_reports: list[str] = []
+
+
+@pytest.fixture
+def report():
+    """Figures a test wants in the run's summary (pytest keeps a passing test's prints)."""
+    return _reports.append
+
+
 def pytest_terminal_summary(terminalreporter):
+    for line in _reports:
+        terminalreporter.write_line(line)
     ran = ", ".join(f"{b}: {n} tests" for b, n in _ran.items())
     if PG_URL:
         terminalreporter.write_line(

@@ -27,7 +27,7 @@ TRACKER = re.compile(r'class="tracker" dir="ltr" lang="en">([0-9a-f ]+)<')
 VOTERS, CONNECTIONS = 1000, 50
 
 
-def test_a_burst_survives_killed_workers_and_a_pool_restart(app, db, backend, tmp_path):
+def test_a_burst_survives_killed_workers_and_a_pool_restart(app, db, backend, tmp_path, report):
     if backend != "postgresql":
         pytest.skip("the fault test runs on PostgreSQL (CI sets CONGRESS_TEST_DATABASE_URL)")
     poll_id, phones = electorate(db, VOTERS)
@@ -129,8 +129,8 @@ def test_a_burst_survives_killed_workers_and_a_pool_restart(app, db, backend, tm
     trackers = set(
         db.session.execute(select(Ballot.tracker).where(Ballot.poll_id == poll_id)).scalars()
     )
-    print(
-        f"\nfaults under load: {outcome['cast']} casts answered with a receipt, "
+    report(
+        f"faults under load: {outcome['cast']} casts answered with a receipt, "
         f"{outcome['refused']} refused as already voted (a cut attempt had gone through), "
         f"{outcome['cut']} requests cut ({outcome['retried']} retried), "
         f"{outcome.get('kills', 0)} workers killed, {outcome.get('pool_restarts', 0)} pool "
