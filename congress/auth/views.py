@@ -133,9 +133,11 @@ def two_factor():
 @bp.before_app_request
 def _second_factor_required():
     """Staff accounts without a second factor can do nothing else until they enrol."""
+    if request.endpoint in ALWAYS_ALLOWED:  # first: static files need no account loaded
+        return None
     if not current_user.is_authenticated or current_user.totp_secret:
         return None
-    if request.endpoint in ALWAYS_ALLOWED or not totp.required_for(current_user):
+    if not totp.required_for(current_user):
         return None
     return redirect(url_for("auth.two_factor"))
 

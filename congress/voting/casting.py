@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, select, update
 
 from congress.core import ballot as ballots
 from congress.core import sealed
@@ -143,6 +143,20 @@ def review(
     `poll` is the Poll the page already loaded (no second read of it)."""
     _check_open(poll)
     return ballots.build(spec_of(json.loads(poll.rules)), marks=marks, ranks=ranks, answer=answer)
+
+
+def poll_and_mark(poll_id: int, member_id: int | None) -> tuple[Poll | None, bool | None]:
+    """The poll and the member's mark on its roll, in one statement (the ballot and review
+    pages ask both on every request): (None, None) without such a poll; the mark is None
+    when the member is not on the roll, else whether they have voted."""
+    if member_id is None:
+        return db.session.get(Poll, poll_id), None
+    row = db.session.execute(
+        select(Poll, RollEntry.voted)
+        .outerjoin(RollEntry, and_(RollEntry.poll_id == Poll.id, RollEntry.member_id == member_id))
+        .where(Poll.id == poll_id)
+    ).one_or_none()
+    return (None, None) if row is None else (row[0], row[1])
 
 
 def has_voted(poll_id: int, member_id: int | None) -> bool | None:

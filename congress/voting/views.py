@@ -46,6 +46,17 @@ def committee_only(poll_or_conference) -> Conference:
     return conference
 
 
+def _for_voter(poll_id: int) -> tuple[Poll, bool]:
+    """The poll and whether the member has voted in it: 404 without such a poll, 403 when
+    the member is not on its roll (no voting form for them)."""
+    poll, voted = casting.poll_and_mark(poll_id, current_user.member_id)
+    if poll is None:
+        abort(404)
+    if voted is None:
+        abort(403)
+    return poll, voted
+
+
 def _candidates(poll: Poll) -> dict:
     return board.candidates(poll) if poll.kind == "election" else {}
 
@@ -163,10 +174,7 @@ def transition(poll_id: int, action: str):
 def ballot(poll_id: int):
     """GET: an empty ballot. POST (from "change my choices" on the review page): the same
     ballot with the voter's choices marked again; nothing is stored either way."""
-    poll = get_poll(poll_id)
-    state = casting.has_voted(poll.id, current_user.member_id)
-    if state is None:
-        abort(403)
+    poll, state = _for_voter(poll_id)
     if state:
         return render_template("voting/already.html", poll=poll), 409
     if poll.state != "open":
@@ -186,9 +194,7 @@ def ballot(poll_id: int):
 @bp.route("/vote/review", methods=["POST"])
 @login_required
 def review():
-    poll = get_poll(request.form.get("poll", type=db_int) or 0)
-    if casting.has_voted(poll.id, current_user.member_id) is None:
-        abort(403)  # not on this poll's roll: no voting form, as for the ballot page
+    poll, _voted = _for_voter(request.form.get("poll", type=db_int) or 0)
     choices = _choices()
     try:
         content = casting.review(poll, **choices)
