@@ -28,10 +28,11 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _init_request_transaction(app)
-    from .web import errors, headers, nav
+    from .web import assets, errors, headers, nav
 
     errors.init_app(app)
     headers.init_app(app)
+    assets.init_app(app)
     nav.init_app(app)
     from .cli import register
 

@@ -129,3 +129,20 @@ def test_a_nul_byte_anywhere_in_the_input_is_refused_at_the_door(client):
 
 def test_an_id_beyond_what_the_database_stores_is_a_404(client):
     assert client.get(f"/polls/{2**31}").status_code == 404
+
+
+def test_static_files_are_cached_for_a_year_under_their_content_hash(client):
+    """A weak connection pays for style.css once per release, not a round trip per page."""
+    import re
+
+    page = client.get("/").get_data(as_text=True)
+    url = re.search(r'href="(/static/style\.css\?v=[0-9a-f]{12})"', page).group(1)
+    with client.get(url) as versioned:
+        assert versioned.status_code == 200
+        assert versioned.cache_control.max_age == 365 * 24 * 3600
+        assert versioned.cache_control.immutable and versioned.cache_control.public
+    for stale in ("/static/style.css", "/static/style.css?v=000000000000"):
+        with client.get(stale) as response:  # an old page's link: revalidated, never pinned
+            assert response.status_code == 200 and response.cache_control.no_cache
+            assert not response.cache_control.max_age
+    assert client.get("/static/..%2Fwsgi.py?v=x").status_code == 404
