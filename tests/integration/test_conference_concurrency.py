@@ -110,3 +110,59 @@ def test_two_officers_designating_the_last_seat_at_once_fill_it_once(app, db):
         select(func.count(Delegate.id)).where(Delegate.branch_id == us[0].branch_id)
     ).scalar()
     assert taken == seats
+
+
+def test_one_delegate_endorsing_six_candidacies_at_once_endorses_one_art_20_3(app, db):
+    """Article 20.3 allows one endorsement per delegate per body: six requests at once (six
+    tabs, six candidacies) leave exactly one, and the others are refused by the article."""
+    from datetime import timedelta
+
+    from congress.candidacy import endorsements
+    from congress.candidacy.models import Candidacy, Endorsement
+    from congress.core.rules import RuleRefused
+    from congress.members.models import Member
+    from congress.models_common import utcnow
+
+    conference = demo_conference()
+    endorser = designated(conference, 1, sitting=False)[0].member_id
+    with write_intent():
+        conference.starts_at = utcnow() + timedelta(days=20)  # inside the window (20.1)
+        taken = set(db.session.execute(select(Candidacy.member_id)).scalars()) | {endorser}
+        standing = [
+            m.id
+            for m in db.session.execute(select(Member).order_by(Member.id.desc())).scalars()
+            if m.id not in taken
+        ][:6]
+        rows = [
+            Candidacy(
+                conference_id=conference.id,
+                body="central_council",
+                member_id=member_id,
+                status="submitted",
+                submitted_at=utcnow(),
+            )
+            for member_id in standing
+        ]
+        db.session.add_all(rows)
+        db.session.commit()
+    candidacies = [c.id for c in rows]
+
+    def endorse(i):
+        endorsements.endorse(
+            db.session.get(Candidacy, candidacies[i]),
+            db.session.get(Member, endorser),
+            actor=None,
+        )
+        return "ok"
+
+    results = run_at_once(app, len(candidacies), endorse)
+    assert results.count("ok") == 1, results
+    refused = [r for r in results if r != "ok"]
+    assert all(isinstance(r, RuleRefused) and r.article == "20.3" for r in refused), refused
+    given = db.session.execute(
+        select(func.count(Endorsement.id)).where(Endorsement.endorser_member_id == endorser)
+    ).scalar()
+    recorded = db.session.execute(
+        select(func.count(AuditEntry.seq)).where(AuditEntry.action == "candidacy.endorsed")
+    ).scalar()
+    assert given == 1 and recorded == 1 and verify_chain().ok
