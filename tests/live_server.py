@@ -40,11 +40,18 @@ class Server:
         workers: int = 3,
         threads: int = 8,
         preload: bool = False,
+        app: str = "wsgi:app",
+        env: dict[str, str] | None = None,
+        pythonpath: tuple[Path, ...] = (),
+        start_timeout: float = 30,
     ):
         """`preload` imports the app once in the master, so a killed worker is re-forked in
-        milliseconds instead of importing everything again."""
+        milliseconds instead of importing everything again. `app` is the WSGI module:
+        attribute gunicorn serves, found on ROOT plus `pythonpath`; `env` adds settings."""
         self.url, self.instance = database_url, instance
         self.workers, self.threads, self.preload = workers, threads, preload
+        self.app, self.extra_env = app, env or {}
+        self.pythonpath, self.start_timeout = pythonpath, start_timeout
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
 
@@ -54,7 +61,8 @@ class Server:
             "CONGRESS_DATABASE_URL": self.url,
             "CONGRESS_SECRET_KEY": SECRET,
             "CONGRESS_ENV": "development",
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": os.pathsep.join(str(p) for p in (ROOT, *self.pythonpath)),
+            **self.extra_env,
         }
         self.instance.mkdir(parents=True, exist_ok=True)
         self.log = open(self.instance / "gunicorn.log", "ab")  # noqa: SIM115
@@ -74,7 +82,7 @@ class Server:
                 *(["--preload"] if self.preload else []),
                 "--graceful-timeout",
                 "2",
-                "wsgi:app",
+                self.app,
             ],
             cwd=ROOT,
             env=env,
@@ -82,7 +90,7 @@ class Server:
             stderr=self.log,
             start_new_session=True,
         )
-        deadline = time.time() + 30
+        deadline = time.time() + self.start_timeout
         while time.time() < deadline:
             conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
@@ -93,9 +101,11 @@ class Server:
                 time.sleep(0.2)
             finally:
                 conn.close()
-        raise RuntimeError(
-            "gunicorn did not start: " + (self.instance / "gunicorn.log").read_text()[-2000:]
-        )
+        raise RuntimeError("gunicorn did not start: " + self.log_tail())
+
+    def log_tail(self, n: int = 3000) -> str:
+        path = self.instance / "gunicorn.log"
+        return path.read_text(errors="replace")[-n:] if path.exists() else ""
 
     def kill(self) -> None:
         """SIGKILL the whole process group: master and workers die mid-request."""

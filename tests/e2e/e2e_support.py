@@ -27,20 +27,17 @@ replayed, with scripts blocked, in a JavaScript-enabled "mirror" context of the 
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import re
 import secrets
 import shutil
-import subprocess
-import sys
 import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from live_server import ROOT, SECRET, Server
+from live_server import SECRET, Server
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "artifacts"
@@ -102,64 +99,23 @@ class E2EServer(Server):
     """tests/live_server.py's gunicorn, serving e2e_wsgi:app (its own instance folder)."""
 
     def __init__(self, database_url: str, instance: Path, **settings: str):
-        super().__init__(database_url, instance, workers=2, threads=4)
-        self.settings = settings
+        super().__init__(
+            database_url,
+            instance,
+            workers=2,
+            threads=4,
+            app="e2e_wsgi:app",
+            env={
+                "CONGRESS_E2E_INSTANCE": str(instance),
+                **{f"CONGRESS_{k}": v for k, v in settings.items()},
+            },
+            pythonpath=(HERE,),
+            start_timeout=60,
+        )
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> E2EServer:
-        env = {
-            **os.environ,
-            "CONGRESS_DATABASE_URL": self.url,
-            "CONGRESS_SECRET_KEY": SECRET,
-            "CONGRESS_ENV": "development",
-            "CONGRESS_E2E_INSTANCE": str(self.instance),
-            "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE)]),
-            **{f"CONGRESS_{k}": v for k, v in self.settings.items()},
-        }
-        self.instance.mkdir(parents=True, exist_ok=True)
-        self.log = open(self.instance / "gunicorn.log", "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                str(self.workers),
-                "--threads",
-                str(self.threads),
-                "--worker-class",
-                "gthread",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--graceful-timeout",
-                "2",
-                "e2e_wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=self.log,
-            start_new_session=True,
-        )
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-            try:
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    return self
-            except OSError:
-                time.sleep(0.2)
-            finally:
-                conn.close()
-        raise RuntimeError("gunicorn did not start: " + self.log_tail())
-
-    def log_tail(self, n: int = 3000) -> str:
-        path = self.instance / "gunicorn.log"
-        return path.read_text(errors="replace")[-n:] if path.exists() else ""
 
 
 def session_cookie(user_id: str, *, age_seconds: int) -> str:

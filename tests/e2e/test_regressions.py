@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 import pytest
 
+from live_server import ROOT
+
 from .e2e_support import (
     BIDI_JS,
     CLIPPED_JS,
     PHONE,
-    ROOT,
     KnownProblem,
     World,
     end_world,
