@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from congress.voting import board
@@ -107,23 +108,13 @@ def describe_adjustment(
             article=article,
         )
     who = names.get(a.get("candidate"), "")
-    if a["action"] == "excluded":
-        return _(
-            "%(name)s was excluded to respect the %(rule)s — %(article)s",
-            name=who,
-            rule=rule,
-            article=article,
-        )
-    if a["action"] == "kept":
-        return _(
-            "%(name)s was kept in the count to respect the %(rule)s — %(article)s",
-            name=who,
-            rule=rule,
-            article=article,
-        )
-    return _(
-        "%(name)s was passed over to respect the %(rule)s — %(article)s",
-        name=who,
-        rule=rule,
-        article=article,
-    )
+    sentence = ADJUSTED_CANDIDATE.get(a["action"], ADJUSTED_CANDIDATE["skipped"])
+    return str(sentence) % {"name": who, "rule": rule, "article": article}
+
+
+# What a quota or cap did to one candidate (the action names of the count's report).
+ADJUSTED_CANDIDATE = {
+    "excluded": _l("%(name)s was excluded to respect the %(rule)s — %(article)s"),
+    "kept": _l("%(name)s was kept in the count to respect the %(rule)s — %(article)s"),
+    "skipped": _l("%(name)s was passed over to respect the %(rule)s — %(article)s"),
+}
