@@ -238,8 +238,6 @@ def test_a_broken_chain_is_reported_after_restore(app, db, runner, backend, empt
 def test_no_secret_is_printed_or_put_on_a_command_line(
     app, db, backend, db_url, empty_url, tmp_path, monkeypatch
 ):
-    from congress.system import backup as backup_module
-
     scenario.demo_conference()
     password = "s3cret-Pa55word"
     calls: list[tuple[list[str], dict]] = []
@@ -249,7 +247,7 @@ def test_no_secret_is_printed_or_put_on_a_command_line(
         calls.append((list(argv), dict(kw.get("env") or {})))
         return real_run(argv, **kw)
 
-    monkeypatch.setattr(backup_module.subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "run", spy)  # the PostgreSQL tools run through it
 
     def with_password(url: str) -> str:
         if backend == "sqlite":
