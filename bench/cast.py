@@ -164,94 +164,27 @@ def build_electorate(app, n: int, *, password_hash: str | None = None) -> tuple[
     and accreditation are benchmarked elsewhere. Returns (conference id, [(user id,
     Flask-Login id)]). All accounts share `password_hash` (a hash of the test profile
     unless given)."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import select
 
     from congress.auth.models import User
-    from congress.auth.passwords import hash_password
-    from congress.conference import attendance
-    from congress.conference.models import Attendance, Conference, Delegate
+    from congress.conference.models import Conference
     from congress.database import write_intent
     from congress.demo import load_demo
+    from congress.demo_delegates import add_present_voters
     from congress.extensions import db
-    from congress.members.models import Branch, Member
 
     with app.app_context(), write_intent():
         load_demo()
         db.session.commit()
         conference = db.session.execute(select(Conference)).scalar_one()
-        sy = db.session.execute(select(Branch).where(Branch.code == "SY")).scalar_one()
-        db.session.execute(
-            insert(Member),
-            [
-                {
-                    "number": f"L{i:05d}",
-                    "name_ar": f"ناخب {i}",
-                    "name_latin": f"Voter {i}",
-                    "search_name": "",
-                    "email": f"voter{i}@bench.example.org",
-                    "phone": "",
-                    "branch_id": sy.id,
-                    "gender": "",
-                    "status": "active",
-                    "dues_paid": True,
-                }
-                for i in range(n)
-            ],
-        )
-        voters = list(
-            db.session.execute(
-                select(Member.id, Member.email, Member.name_ar)
-                .where(Member.number.like("L%"))
-                .order_by(Member.id)
-            )
-        )
-        db.session.execute(
-            insert(Delegate),
-            [
-                {
-                    "conference_id": conference.id,
-                    "member_id": m.id,
-                    "branch_id": sy.id,
-                    "kind": "delegate",
-                    "status": "accredited",
-                    "reason": "",
-                }
-                for m in voters
-            ],
-        )
-        sitting = attendance.start_sitting(conference, actor=None)
-        delegates = db.session.execute(
-            select(Delegate.id).where(
-                Delegate.conference_id == conference.id, Delegate.status == "accredited"
-            )
-        )
-        db.session.execute(
-            insert(Attendance),
-            [
-                {"sitting_id": sitting.id, "delegate_id": d, "state": "present"}
-                for d in delegates.scalars()
-            ],
-        )
-        hashed = password_hash or hash_password("not-used-sessions-are-minted")
-        db.session.execute(
-            insert(User),
-            [
-                {
-                    "email": m.email,
-                    "name": m.name_ar,
-                    "member_id": m.id,
-                    "password_hash": hashed,
-                    "session_version": 1,
-                    "active": True,
-                }
-                for m in voters
-            ],
+        voters = add_present_voters(
+            conference, n, password_hash=password_hash, email_domain="bench.example.org"
         )
         db.session.commit()
         users = [
             (u.id, u.get_id(), u.email)
             for u in db.session.execute(
-                select(User).where(User.email.like("voter%@bench.example.org")).order_by(User.id)
+                select(User).where(User.member_id.in_(voters)).order_by(User.id)
             ).scalars()
         ]
         conference_id = conference.id

@@ -281,6 +281,18 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: st
         print(line(row))
 
 
+def app_settings(url: str, instance: Path) -> dict[str, Any]:
+    """The settings of an in-process app on a scratch database (cheap password hashes)."""
+    return {
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-secret-key-" + "x" * 32,
+        "INSTANCE_PATH": str(instance),
+        "PASSWORD_HASH_PROFILE": "test",
+        "SERVER_NAME": None,
+    }
+
+
 def write_results(name: str, figures: dict[str, Any]) -> Path:
     """Write bench/results/NAME.json: `figures` plus when, where and on what it ran."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)

@@ -195,17 +195,6 @@ def to_csv(rows: list[list[str]]) -> bytes:
 # -- databases -------------------------------------------------------------------------
 
 
-def _config(url: str, instance: Path) -> dict[str, Any]:
-    return {
-        "TESTING": True,
-        "DATABASE_URL": url,
-        "SECRET_KEY": "bench-secret-key-" + "x" * 32,
-        "INSTANCE_PATH": str(instance),
-        "PASSWORD_HASH_PROFILE": "test",
-        "SERVER_NAME": None,
-    }
-
-
 def _prepare(url: str, instance: Path) -> None:
     """Migrate the database at `url` and upload the example bylaws (which add the branches)."""
     from flask_migrate import upgrade
@@ -215,7 +204,7 @@ def _prepare(url: str, instance: Path) -> None:
     from congress.database import write_intent
     from congress.extensions import db
 
-    app = create_app(_config(url, instance))
+    app = create_app(common.app_settings(url, instance))
     with app.app_context():
         logging.disable(logging.INFO)  # alembic's "Running upgrade ..." lines
         try:
@@ -343,7 +332,7 @@ def run_backend(
     instance = Path(tempfile.mkdtemp(prefix="congress-bench-instance-"))
     try:
         for _ in range(repeat):
-            app = create_app(_config(backend.fresh(), instance))
+            app = create_app(common.app_settings(backend.fresh(), instance))
             with app.app_context():
                 codes = db.session.execute(select(Branch.code)).scalars().all()
                 db.session.remove()

@@ -54,6 +54,7 @@ from cast import (
     latency_summary,
     make_app,
     migrate,
+    parse_configs,
     wait_quiet,
 )
 
@@ -255,14 +256,6 @@ def serving(env: dict, workers: int, threads: int, log: Path, emails: list[str])
         yield server
     finally:
         server.stop()
-
-
-def parse_configs(text: str) -> list[tuple[int, int]]:
-    out = []
-    for item in text.split(","):
-        w, _, t = item.strip().partition("x")
-        out.append((int(w), int(t or 1)))
-    return out
 
 
 def main() -> None:

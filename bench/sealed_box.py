@@ -57,17 +57,6 @@ ANSWERS = {"yes": 0.55, "no": 0.35, "abstain": 0.10}
 CHUNK = 5_000
 
 
-def _config(url: str, instance: Path) -> dict[str, Any]:
-    return {
-        "TESTING": True,
-        "DATABASE_URL": url,
-        "SECRET_KEY": "bench-secret-key-" + "x" * 32,
-        "INSTANCE_PATH": str(instance),
-        "PASSWORD_HASH_PROFILE": "test",
-        "SERVER_NAME": None,
-    }
-
-
 class Scratch:
     """A database for one backend: a SQLite file, or a scratch PostgreSQL database."""
 
@@ -100,13 +89,13 @@ def _prepare(app) -> tuple[int, dict[int, str]]:
     from flask_migrate import upgrade
     from sqlalchemy import select
 
-    from congress.conference import attendance, delegates
+    from congress.conference import attendance
     from congress.conference.models import Conference
     from congress.conference.operations import committee_of
     from congress.database import write_intent
     from congress.demo import load_demo
+    from congress.demo_delegates import designate_delegates
     from congress.extensions import db
-    from congress.members.models import Member
     from congress.sealing.ceremony import (
         ceremony,
         confirm,
@@ -124,18 +113,7 @@ def _prepare(app) -> tuple[int, dict[int, str]]:
     with write_intent():
         load_demo()
         conference = db.session.execute(select(Conference)).scalar_one()
-        rules = delegates.bylaws_of(conference)
-        seats = rules.apportionment(delegates.good_standing_per_branch(rules)).delegates
-        chosen = []
-        for member in db.session.execute(select(Member).order_by(Member.id)).scalars():
-            taken = sum(1 for d in chosen if d.branch_id == member.branch_id)
-            if taken >= seats[member.branch.code]:
-                continue
-            if not rules.good_standing(delegates.member_facts(member)).ok:
-                continue
-            d = delegates.designate(conference, member, member.branch, "delegate", actor=None)
-            delegates.accredit(d, actor=None)
-            chosen.append(d)
+        chosen = designate_delegates(conference)
         attendance.start_sitting(conference, actor=None)
         for d in chosen:
             attendance.set_presence(d, "present", actor=None)
@@ -286,7 +264,7 @@ def run_backend(name: str, url: str, root: Path, n: int) -> dict[str, Any]:
     from congress import create_app
     from congress.extensions import db
 
-    app = create_app(_config(url, root / f"instance-{name}"))
+    app = create_app(common.app_settings(url, root / f"instance-{name}"))
     try:
         with app.app_context():
             poll_id, papers = _prepare(app)

@@ -145,6 +145,7 @@ def build_world(app) -> World:
     from congress.conference import attendance, delegates
     from congress.conference.models import Conference
     from congress.database import write_intent
+    from congress.demo_delegates import designate_delegates
     from congress.extensions import db
     from congress.members.models import Member
     from congress.models_common import utcnow
@@ -174,15 +175,7 @@ def build_world(app) -> World:
         ]
 
         # twelve accredited delegates (the first designatable members), all present
-        seats = rules.apportionment(delegates.good_standing_per_branch(rules)).delegates
-        chosen = []
-        for member in standing:
-            taken = sum(1 for d in chosen if d.branch_id == member.branch_id)
-            if len(chosen) == 12 or taken >= seats[member.branch.code]:
-                continue
-            d = delegates.designate(conference, member, member.branch, "delegate", actor=None)
-            delegates.accredit(d, actor=None)
-            chosen.append(d)
+        chosen = designate_delegates(conference, 12, skip=demo_candidates)
         attendance.start_sitting(conference, actor=None)
         for d in chosen:
             attendance.set_presence(d, "present", actor=None)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from congress.conference import attendance, delegates, operations
+from congress.conference import attendance, operations
 from congress.conference.models import Conference
 from congress.database import write_intent
 from congress.demo import load_demo
+from congress.demo_delegates import designate_delegates
 from congress.extensions import db
 from congress.members.models import Member
 
@@ -21,24 +22,8 @@ def demo_conference() -> Conference:
 
 def designated(conference: Conference, count: int, *, accredit: bool = True, sitting: bool = True):
     """The first `count` designatable members of each branch in turn, as delegates."""
-    chosen = []
     with write_intent():
-        seats = (
-            delegates.bylaws_of(conference)
-            .apportionment(delegates.good_standing_per_branch(delegates.bylaws_of(conference)))
-            .delegates
-        )
-        for member in db.session.execute(select(Member).order_by(Member.id)).scalars():
-            code = member.branch.code
-            taken = sum(1 for d in chosen if d.branch_id == member.branch_id)
-            if len(chosen) >= count or taken >= seats[code]:
-                continue
-            if not delegates.bylaws_of(conference).good_standing(delegates.member_facts(member)).ok:
-                continue
-            d = delegates.designate(conference, member, member.branch, "delegate", actor=None)
-            if accredit:
-                delegates.accredit(d, actor=None)
-            chosen.append(d)
+        chosen = designate_delegates(conference, count, accredit=accredit)
         if sitting:
             attendance.start_sitting(conference, actor=None)
         db.session.commit()
