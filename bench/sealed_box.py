@@ -164,7 +164,8 @@ def _fill(app, poll_id: int, n: int) -> tuple[Counter, list[str], dict[str, floa
         spec, public_key = spec_of(rules), bytes.fromhex(rules["public_key"])
         began = time.perf_counter()
         contents = [ballots.canonical(ballots.build(spec, answer=a)) for a in answers]
-        ciphertexts = [sealed.seal(public_key, c) for c in contents]
+        longest = ballots.longest_content(spec)
+        ciphertexts = [sealed.seal(public_key, c, longest) for c in contents]
         seal_s = time.perf_counter() - began
         began = time.perf_counter()
         ref = f"poll:{poll_id}"
@@ -247,16 +248,20 @@ def _opened_answers(poll_id: int) -> tuple[float, dict[str, int]]:
 
 def _decrypt_only(poll_id: int, ciphertexts: list[str], papers: dict[int, str]) -> float:
     """The cryptography alone: rebuild the key from k shares, unseal every ciphertext."""
+    from congress.core import ballot as ballots
     from congress.core import sealed
     from congress.extensions import db
     from congress.sealing.models import PollKey
+    from congress.voting.casting import spec_of
+    from congress.voting.models import Poll
 
     key = db.session.get(PollKey, poll_id)
+    longest = ballots.longest_content(spec_of(db.session.get(Poll, poll_id).frozen_rules))
     shares = list(papers.values())[: key.threshold]
     private = sealed.open_key(shares, bytes.fromhex(key.public_key))
     began = time.perf_counter()
     for c in ciphertexts:
-        sealed.unseal(private, c)
+        sealed.unseal(private, c, longest)
     return time.perf_counter() - began
 
 

@@ -212,6 +212,30 @@ def restore_command(source: str) -> None:
     click.echo(f"Audit chain OK: {verdict.count} entries, head {verdict.head}")
 
 
+@cli.command("scrub")
+@with_appcontext
+def scrub_command() -> None:
+    """Destroy old row versions of closed polls whose scrub after the close failed."""
+    from sqlalchemy import select
+
+    from congress.voting import storage
+    from congress.voting.models import Poll
+
+    waiting = (
+        db.session.execute(
+            select(Poll.id).where(Poll.closed_at.is_not(None), Poll.scrubbed_at.is_(None))
+        )
+        .scalars()
+        .all()
+    )
+    db.session.commit()
+    failed = [poll_id for poll_id in waiting if not storage.scrub(poll_id)]
+    click.echo(f"{len(waiting) - len(failed)} of {len(waiting)} closed polls scrubbed.")
+    if failed:
+        click.echo(f"still waiting: {', '.join(map(str, failed))} (see the log)", err=True)
+        sys.exit(1)
+
+
 @cli.command("export")
 @click.argument("poll_id", type=int)
 @click.argument("out", type=click.Path(dir_okay=False, writable=True))

@@ -38,3 +38,19 @@ def electorate(db, n: int):
         .all()
     )
     return poll.id, [mint_phone(u) for u in users]
+
+
+def present_voters(conference, n: int, db) -> list:
+    """n accredited delegates present in a sitting, with accounts (support.PASSWORD): for
+    tests that need more voters than the demo's apportionment seats."""
+    from congress.auth.passwords import hash_password
+    from support import PASSWORD
+
+    with write_intent():
+        ids = add_present_voters(conference, n, password_hash=hash_password(PASSWORD))
+        db.session.commit()
+    return (
+        db.session.execute(select(User).where(User.member_id.in_(ids)).order_by(User.id))
+        .scalars()
+        .all()
+    )

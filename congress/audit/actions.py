@@ -4,6 +4,7 @@ LOGIN_SUCCEEDED = "auth.login"
 LOGIN_FAILED = "auth.login_failed"
 LOGOUT = "auth.logout"
 PASSWORD_CHANGED = "auth.password_changed"  # noqa: S105 (an action name)
+ACTIVATION_REPORTED = "auth.activation_reported"
 USER_CREATED = "auth.user_created"
 ROLE_GRANTED = "auth.role_granted"
 ROLE_REVOKED = "auth.role_revoked"
@@ -33,6 +34,7 @@ POLL_CREATED = "poll.created"
 POLL_OPENED = "poll.opened"
 POLL_CLOSED = "poll.closed"
 POLL_ANNULLED = "poll.annulled"
+BOX_ALTERED = "poll.box_altered"
 CANDIDACY_NOMINATED = "candidacy.nominated"
 CANDIDACY_PROPOSED = "candidacy.proposed"
 CANDIDACY_ACCEPTED = "candidacy.accepted"
@@ -63,3 +65,8 @@ SHARE_REFUSED = "sealing.share_refused"
 BOX_OPENED = "sealing.box_opened"
 APPOINTMENT_PROPOSED = "body.appointment_proposed"
 APPOINTMENT_RECORDED = "body.appointment_recorded"
+
+# Logins, failed logins and logouts: shown on the audit page to administrators only (an
+# observer who saw who logged in when would know the voting order of those who came only
+# to vote); they stay in the chain, which everyone verifies whole.
+ACCOUNT_ACTIVITY = (LOGIN_SUCCEEDED, LOGIN_FAILED, LOGOUT)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from congress.core.rules import Text
@@ -54,6 +54,32 @@ def tracker(poll_ref: str, content: str, salt: bytes) -> str:
         digest.update(len(part).to_bytes(4, "big"))
         digest.update(part)
     return digest.hexdigest()[:32]
+
+
+def longest_content(spec: BallotSpec) -> int:
+    """The length in bytes of the longest valid content of a poll: every ballot of a sealed
+    box is padded to it, so a ciphertext's length says nothing of the choice."""
+    forms: list[dict] = [{"blank": True}] if spec.blank_allowed else []
+    by_width = sorted(spec.candidates, key=lambda c: len(str(c)), reverse=True)
+    if spec.method == "motion":
+        forms += [{"answer": a} for a in ANSWERS]
+    elif spec.method in RANKED:
+        forms.append({"ranks": list(spec.candidates)})
+    else:
+        limit = 1 if spec.method == "single" else spec.max_marks or len(spec.candidates)
+        forms.append({"marks": sorted(by_width[:limit])})
+    return max(len(canonical(f).encode("utf-8")) for f in forms)
+
+
+def box_digest(items: Iterable[str]) -> str:
+    """SHA-256 over a box's items sorted, each length-prefixed: the same set of ballots
+    (or trackers) gives the same digest whatever order they are stored or published in."""
+    digest = hashlib.sha256()
+    for item in sorted(items):
+        raw = item.encode("utf-8")
+        digest.update(len(raw).to_bytes(4, "big"))
+        digest.update(raw)
+    return digest.hexdigest()
 
 
 def tracker_groups(value: str) -> str:

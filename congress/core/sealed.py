@@ -112,15 +112,36 @@ def open_key(mnemonics: Sequence[str], public_key: bytes) -> PrivateKey:
 # --- ballots --------------------------------------------------------------------------
 
 
-def seal(public_key: bytes, content: str) -> str:
-    """A sealed box of the ballot's canonical JSON, base64 text for the box."""
-    sealed = SealedBox(PublicKey(public_key)).encrypt(content.encode("utf-8"))
+PAD_MARK = b"\x80"
+
+
+def pad(content: str, longest: int) -> bytes:
+    """ISO/IEC 7816-4 padding to one length per poll (the longest valid content + 1):
+    every ciphertext of a box is then as long as every other, whatever the choice."""
+    raw = content.encode("utf-8")
+    if len(raw) > longest:
+        raise ValueError(f"a ballot of {len(raw)} bytes is longer than the poll's {longest}")
+    return raw + PAD_MARK + b"\x00" * (longest - len(raw))
+
+
+def unpad(padded: bytes, longest: int) -> str:
+    """The content inside the padding; a wrong length or a broken pad is refused."""
+    body = padded.rstrip(b"\x00")
+    if len(padded) != longest + 1 or not body.endswith(PAD_MARK):
+        raise ShareError("a ballot's padding is not the poll's")
+    return body[:-1].decode("utf-8")
+
+
+def seal(public_key: bytes, content: str, longest: int) -> str:
+    """A sealed box of the ballot's canonical JSON padded to the poll's length, in base64."""
+    sealed = SealedBox(PublicKey(public_key)).encrypt(pad(content, longest))
     return base64.b64encode(sealed).decode("ascii")
 
 
-def unseal(private: PrivateKey, sealed: str) -> str:
+def unseal(private: PrivateKey, sealed: str, longest: int) -> str:
     try:
-        return SealedBox(private).decrypt(base64.b64decode(sealed)).decode("utf-8")
+        padded = SealedBox(private).decrypt(base64.b64decode(sealed))
+        return unpad(padded, longest)
     except (CryptoError, ValueError, UnicodeDecodeError) as bad:
         raise ShareError(f"a ballot does not decrypt: {bad}") from None
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from itertools import pairwise
 
 from congress.core import chain, sealed
-from congress.core.ballot import BallotSpec, InvalidBallot, check_content
+from congress.core.ballot import BallotSpec, InvalidBallot, box_digest, canonical, check_content
 from congress.core.bylaws import BylawsInvalid, load_bylaws
 from congress.core.recount import report_for, sha256
 
@@ -121,6 +121,37 @@ def _audit(export: Mapping) -> Check:
     )
 
 
+def _entry(export: Mapping, action: str) -> dict:
+    found = [e for e in export["audit"]["entries"] if e["action"] == action]
+    return json.loads(found[-1]["data"]) if found else {}
+
+
+def _box(export: Mapping) -> Check:
+    """The published box is the one whose digests the close entry recorded (and, for a
+    sealed box, the opened ballots those the opening recorded): a ballot changed, added
+    or dropped after the close fails here. Runs after `_audit` has checked the entries."""
+    closed = _entry(export, "poll.closed")
+    if "box_sha256" not in closed or "trackers_sha256" not in closed:
+        return Check("box", False, "the close entry records no digest of the box")
+    box = export.get("sealed")
+    opened = [canonical(b) for b in export["ballots"]]
+    stored = box["ciphertexts"] if box else opened
+    if box_digest(stored) != closed["box_sha256"]:
+        return Check("box", False, "the ballots differ from those recorded at the close")
+    if box_digest(export["trackers"]) != closed["trackers_sha256"]:
+        return Check("box", False, "the trackers differ from those recorded at the close")
+    if box:
+        if len({len(c) for c in stored}) > 1:
+            return Check("box", False, "the sealed ballots are not all of one length")
+        if box_digest(opened) != _entry(export, "sealing.box_opened").get("opened_sha256"):
+            return Check(
+                "box", False, "the opened ballots differ from those recorded at the opening"
+            )
+    return Check(
+        "box", True, f"the {len(stored)} ballots and trackers are those recorded at the close"
+    )
+
+
 def _recount(export: Mapping) -> Check:
     tally = export.get("tally")
     if not tally:
@@ -162,7 +193,7 @@ def verify_export(export: Mapping) -> list[Check]:
     if export.get("format") != "congress-poll-export/1":
         return [Check("format", False, f"unknown format {export.get('format')!r}")]
     results = [Check("format", True, export["format"])]
-    for check in (_counts, _sealed, _contents, _audit, _recount):
+    for check in (_counts, _sealed, _contents, _audit, _box, _recount):
         try:
             result = check(export)
         except (KeyError, TypeError, ValueError) as broken:

@@ -11,9 +11,10 @@ from congress.auth.models import User
 from congress.bylaws.operations import rules_of
 from congress.conference.models import Conference, InvalidTransition
 from congress.core import recount
+from congress.core.ballot import canonical
 from congress.extensions import db
 from congress.models_common import utcnow
-from congress.voting import board
+from congress.voting import board, storage
 from congress.voting.models import Poll, PollCandidate
 
 from .export import candidates_section, poll_section
@@ -33,13 +34,17 @@ def run_tally(poll: Poll, *, actor: User | None) -> Tally:
 
         if db.session.get(PollKey, poll.id).opened_at is None:
             raise BoxSealed()
+    contents = board.contents(poll)
+    storage.check_box(
+        poll, [canonical(c) for c in contents] if board.is_sealed(poll) else None
+    )  # BoxAltered: a ballot changed, added or dropped since the close is never counted
     conference = db.session.get(Conference, poll.conference_id)
     if poll.kind == "election":
         _mark_withdrawn(conference, poll)
     report = recount.report_for(
         poll_section(poll),
         candidates_section(poll),
-        board.contents(poll),
+        contents,
         poll.quorum_snapshot,
         rules_of(conference.bylaws_version),
     )
@@ -64,6 +69,19 @@ def run_tally(poll: Poll, *, actor: User | None) -> Tally:
         },
     )
     return tally
+
+
+def refuse_altered(poll: Poll, altered: storage.BoxAltered, *, actor: User | None) -> None:
+    """A box that is not the one recorded is never counted; the refusal is audited in its
+    own transaction (the request's is rolled back)."""
+    db.session.rollback()
+    record(
+        actions.BOX_ALTERED,
+        actor=actor_label(actor),
+        subject=f"poll:{poll.id}",
+        data={"differs": altered.what},
+    )
+    db.session.commit()
 
 
 def _mark_withdrawn(conference: Conference, poll: Poll) -> None:

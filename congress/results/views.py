@@ -7,6 +7,7 @@ import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ from congress.conference.models import Conference, InvalidTransition
 from congress.conference.operations import committee_of, on_committee
 from congress.extensions import db
 from congress.i18n import language
-from congress.voting import polls
+from congress.voting import polls, storage
 from congress.voting.models import Poll
 from congress.voting.views import committee_only, get_poll
 
@@ -65,6 +66,22 @@ def result(poll_id: int):
     )
 
 
+_ALTERED = {
+    "ballots": _l(
+        "The count is refused: the ballots in the box are not those recorded in the audit "
+        "chain when the poll closed. The refusal is recorded."
+    ),
+    "trackers": _l(
+        "The count is refused: the trackers in the box are not those recorded in the audit "
+        "chain when the poll closed. The refusal is recorded."
+    ),
+    "opened": _l(
+        "The count is refused: the opened ballots are not those recorded in the audit chain "
+        "when the box was opened. The refusal is recorded."
+    ),
+}
+
+
 @bp.route("/polls/<int:poll_id>/tally", methods=["POST"])
 @requires(roles.COMMITTEE)
 @fresh_login_required
@@ -76,6 +93,10 @@ def tally(poll_id: int):
     except counting.BoxSealed:
         flash(_("The ballot box is still sealed: the key holders must open it first."), "error")
         return redirect(url_for("sealing.box", poll_id=poll.id), 303)
+    except storage.BoxAltered as altered:
+        counting.refuse_altered(poll, altered, actor=current_user)
+        flash(_ALTERED[altered.what], "error")
+        return redirect(url_for("voting.page", poll_id=poll.id), 303)
     except InvalidTransition:
         flash(_("Only a closed poll can be counted."), "error")
         return redirect(url_for("voting.page", poll_id=poll.id), 303)

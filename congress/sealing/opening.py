@@ -12,9 +12,12 @@ from congress.audit.operations import actor_label, record
 from congress.auth.models import User
 from congress.conference.models import Conference
 from congress.conference.operations import on_committee
+from congress.core import ballot as ballots
 from congress.core import sealed
+from congress.core.ballot import box_digest
 from congress.extensions import db
 from congress.models_common import utcnow
+from congress.voting.casting import spec_of
 from congress.voting.models import Ballot, Poll
 
 from .ceremony import SealingError
@@ -127,6 +130,7 @@ def contribute(poll: Poll, user: User, words: str) -> bool:
 def _open(poll: Poll, key: PollKey, shares: list[str], holders: list[int]) -> None:
     """Rebuild the key in memory, decrypt every ballot in a new random order, drop the key."""
     private = sealed.open_key(shares[: key.threshold], bytes.fromhex(key.public_key))
+    longest = ballots.longest_content(spec_of(poll.frozen_rules))
     try:
         rows = (
             db.session.execute(select(Ballot.content).where(Ballot.poll_id == poll.id))
@@ -137,12 +141,15 @@ def _open(poll: Poll, key: PollKey, shares: list[str], holders: list[int]) -> No
             {
                 "poll_id": poll.id,
                 "id": secrets.token_hex(16),
-                "content": sealed.unseal(private, ciphertext),
+                "content": sealed.unseal(private, ciphertext, longest),
             }
             for ciphertext in rows
         ]
     finally:
         del private, shares[:]
+    # the box is read in its own order: the opened ballots are written in an order drawn
+    # from a CSPRNG, so no position (table page, heap, dump) pairs a ciphertext with its text
+    secrets.SystemRandom().shuffle(opened)
     if opened:
         db.session.execute(insert(OpenedBallot), opened)
     db.session.execute(delete(ShareRelay).where(ShareRelay.poll_id == poll.id))
@@ -151,5 +158,10 @@ def _open(poll: Poll, key: PollKey, shares: list[str], holders: list[int]) -> No
         actions.BOX_OPENED,
         actor="system",
         subject=f"poll:{poll.id}",
-        data={"holders": sorted(holders), "ballots": len(opened), "threshold": key.threshold},
+        data={
+            "holders": sorted(holders),
+            "ballots": len(opened),
+            "threshold": key.threshold,
+            "opened_sha256": box_digest(o["content"] for o in opened),
+        },
     )

@@ -75,15 +75,28 @@ def cast(
     marks: Sequence[str] = (),
     ranks: Mapping[str, str] | None = None,
     answer: str | None = None,
+    token: str | None = None,
 ) -> Receipt:
-    """Mark the roll and drop the ballot, or refuse and change nothing."""
+    """Mark the roll and drop the ballot, or refuse and change nothing. The choices come as
+    form fields, or as the sealed ballot the voter reviewed (`token`)."""
     if member_id is None:
         raise CastRefused(_("Your account is not linked to a member of the organization."))
     row = open_poll_row(poll_id, lock=True)
     rules = json.loads(row.rules)
-    content = ballots.canonical(
-        ballots.build(spec_of(rules), marks=marks, ranks=ranks, answer=answer)
-    )
+    spec = spec_of(rules)
+    if token is not None:
+        from .ballot_token import BadToken, open_choice
+
+        try:
+            reviewed = open_choice(token, poll_id, spec)
+        except BadToken:
+            raise CastRefused(
+                _("This reviewed ballot is not valid any more: review your choices again.")
+            ) from None
+        ballots.check_content(reviewed, spec)
+        content = ballots.canonical(reviewed)
+    else:
+        content = ballots.canonical(ballots.build(spec, marks=marks, ranks=ranks, answer=answer))
     standing = rules["good_standing"]
     in_good_standing = select(Member.id).where(Member.status.in_(standing["statuses"]))
     if standing["dues_required"]:
@@ -104,7 +117,7 @@ def cast(
         raise _why_not(poll_id, member_id)
     public_key = rules.get("public_key")
     if public_key:  # the sealed box: only k of n committee members together can read it
-        content = sealed.seal(bytes.fromhex(public_key), content)
+        content = sealed.seal(bytes.fromhex(public_key), content, ballots.longest_content(spec))
         tracker = sealed.tracker(f"poll:{poll_id}", content)
     else:
         tracker = ballots.tracker(f"poll:{poll_id}", content, secrets.token_bytes(16))

@@ -60,6 +60,7 @@ class Poll(db.Model):
     electorate_size: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     ballots_at_close: Mapped[int | None] = mapped_column(Integer)
     chain_head_at_close: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    scrubbed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # old rows destroyed
     annulled_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     certified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     objections_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -122,8 +123,8 @@ class RollEntry(db.Model):
 
 
 class Ballot(db.Model):
-    """One ballot in the box. Keyed by a random id; stored in key order on SQLite
-    (WITHOUT ROWID), rewritten in key order at close on PostgreSQL."""
+    """One ballot in the box. Keyed by a random id (WITHOUT ROWID on SQLite); written
+    afresh in a random order at the close, old versions destroyed (voting/storage.py)."""
 
     __tablename__ = "ballots"
     __table_args__ = {"sqlite_with_rowid": False}

@@ -6,13 +6,15 @@ fresh login). Each transition is audited with the counts and the chain head.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, insert, select, update
 
 from congress.audit import actions
+from congress.audit.models import AuditEntry
 from congress.audit.operations import actor_label, head, record
 from congress.auth.models import User
 from congress.conference import attendance
@@ -22,6 +24,7 @@ from congress.core.rules import RuleRefused
 from congress.extensions import db
 from congress.models_common import utcnow
 
+from . import storage
 from .models import Ballot, Poll, PollCandidate, RollEntry
 
 
@@ -187,7 +190,21 @@ def _freeze_candidates(conference: Conference, poll: Poll, actor: User | None) -
             )
         )
     if restricted is None:
-        freeze_list(conference, poll.body, actor=actor)
+        freeze_list(conference, poll.body, actor=actor, seed=lot_seed(poll), poll_id=poll.id)
+
+
+def lot_seed(poll: Poll) -> str:
+    """A lot for the ballot order is seeded by the poll's creation entry in the chain,
+    hashed with the poll's number: fixed and published before the list is frozen, and
+    unknown to anyone before the committee created the poll (its hash covers the entry's
+    own time), so no one can steer it by adding entries (a failed login) beforehand."""
+    created = db.session.execute(
+        select(AuditEntry.hash)
+        .where(AuditEntry.subject == f"poll:{poll.id}", AuditEntry.action == actions.POLL_CREATED)
+        .order_by(AuditEntry.seq)
+        .limit(1)
+    ).scalar_one()
+    return hashlib.sha256(f"{created}:poll:{poll.id}".encode()).hexdigest()
 
 
 def open_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) -> None:
@@ -284,15 +301,14 @@ def counts(poll: Poll) -> tuple[int, int]:
 
 
 def close_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) -> None:
-    """Closing waits for casts in flight (their share lock on the poll row), then counts."""
+    """Closing waits for casts in flight (their share lock on the poll row), then counts,
+    records the box's digests in the chain and rewrites the poll's rows (storage.py)."""
     now = now or utcnow()
     if poll.state != "open":
         raise InvalidTransition("poll", poll.state, "closed")
     db.session.execute(update(Poll).where(Poll.id == poll.id).values(state="closed", closed_at=now))
     db.session.refresh(poll)
     voted, ballots = counts(poll)
-    if db.engine.dialect.name == "postgresql":
-        _rewrite_in_key_order(poll)
     poll.ballots_at_close = ballots
     entry = record(
         actions.POLL_CLOSED,
@@ -303,27 +319,11 @@ def close_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) -
             "voted": voted,
             "ballots": ballots,
             "chain_head": head().hash,
+            **storage.digests(poll),
         },
     )
     poll.chain_head_at_close = entry.hash  # seeds any tie by lot; known to no one before
-
-
-def _rewrite_in_key_order(poll: Poll) -> None:
-    """PostgreSQL keeps rows in arrival order: rewrite the poll's box in random-id order."""
-    db.session.execute(
-        text(
-            "CREATE TEMPORARY TABLE box_rewrite ON COMMIT DROP AS "
-            "SELECT poll_id, id, tracker, content FROM ballots WHERE poll_id = :p ORDER BY id"
-        ),
-        {"p": poll.id},
-    )
-    db.session.execute(text("DELETE FROM ballots WHERE poll_id = :p"), {"p": poll.id})
-    db.session.execute(
-        text(
-            "INSERT INTO ballots (poll_id, id, tracker, content) "
-            "SELECT poll_id, id, tracker, content FROM box_rewrite ORDER BY id"
-        )
-    )
+    storage.rewrite(poll)
 
 
 def annul(poll: Poll, reason: str, *, actor: User | None) -> None:

@@ -92,7 +92,7 @@ def test_the_export_verifies_and_one_edited_ballot_makes_verify_fail(
     data["ballots"][first_yes] = {"answer": "no"}
     out.write_text(json.dumps(data))
     failed = runner.invoke(args=["congress", "verify", str(out)])
-    assert failed.exit_code == 1 and "FAIL recount" in failed.output
+    assert failed.exit_code == 1 and "FAIL box" in failed.output  # caught before the recount
 
 
 def test_verify_names_a_broken_audit_link_and_a_count_mismatch(

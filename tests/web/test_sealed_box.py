@@ -4,6 +4,7 @@
 import json
 import logging
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,10 @@ from congress.core import sealed
 from congress.sealing.ceremony import set_keyholder_passphrase
 from congress.sealing.models import OpenedBallot, ShareEnvelope
 from congress.voting.models import Ballot, Poll
-from voting_steps import act, vote, voter
+from electorate import present_voters
+from sqlite_pages import SqliteFile, column_texts, insertion_order, root_pages
+from support import test_settings as settings_for
+from voting_steps import act, tracker_of, vote, voter
 
 PASSPHRASE = "a long key-holder passphrase"
 COMMITTEE_PASSWORD = "committee-demo-2026"
@@ -65,9 +69,13 @@ def enter(browser, poll_id, words):
 
 
 @pytest.fixture
-def sealed_poll(session_with, committee, make_browser, db):
-    """A sealed policy-paper motion, every holder with their share on paper."""
-    conference, users = session_with(5)
+def app_config(db_url, tmp_path):
+    """Thirty voters log in from the test's one address."""
+    return settings_for(db_url, tmp_path / "instance", LOGIN_LIMIT_PER_ADDRESS="1000 per minute")
+
+
+def seal_a_motion(conference, committee, make_browser, db):
+    """A sealed policy-paper motion, open, every holder with their share on paper."""
     for user in db.session.execute(select(User).where(User.email.like("committee%"))).scalars():
         set_keyholder_passphrase(user, PASSPHRASE)
     db.session.commit()
@@ -88,6 +96,14 @@ def sealed_poll(session_with, committee, make_browser, db):
     assert act(committee, poll_id, "open").status_code == 303  # shares not collected yet
     shares = {n: collect(b, poll_id) for n, b in browsers.items()}
     assert act(committee, poll_id, "open").status_code == 302
+    return poll_id, browsers, shares
+
+
+@pytest.fixture
+def sealed_poll(session_with, committee, make_browser, db):
+    """A sealed policy-paper motion, every holder with their share on paper, five votes."""
+    conference, users = session_with(5)
+    poll_id, browsers, shares = seal_a_motion(conference, committee, make_browser, db)
     for user, answer in zip(users, ["yes", "yes", "no", "yes", "abstain"], strict=True):
         assert vote(voter(make_browser, user), poll_id, answer=answer).status_code == 200
     return conference, poll_id, browsers, shares
@@ -250,3 +266,45 @@ def _instance_text(app) -> str:
         if path.is_file():
             out.append(path.read_bytes().decode("utf-8", "replace"))
     return "\n".join(out)
+
+
+def opened_in_physical_order(db, backend, poll_id) -> list[str]:
+    """The opened ballots in the order they sit on disk: heap order on PostgreSQL, the
+    order their cells were written on SQLite."""
+    if backend == "postgresql":
+        return list(
+            db.session.execute(
+                text("SELECT content FROM opened_ballots WHERE poll_id = :p ORDER BY ctid"),
+                {"p": poll_id},
+            ).scalars()
+        )
+    db.session.commit()
+    path = Path(db.engine.url.database)
+    with sqlite3.connect(path) as con:  # what opening a copy of the file and its log gives
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    cells = SqliteFile(path).index_cells(root_pages(path)["opened_ballots"])
+    return [column_texts(c.payload)[-1] for c in insertion_order(cells)]
+
+
+def test_the_opened_ballots_keep_no_position_of_the_box(demo, committee, make_browser, db, backend):
+    """Issue 14.3: the opening reads the box in its own order; the opened ballots are
+    written in an order drawn from a CSPRNG, so pairing the two lists position by position
+    (which named 49 of 49 votes before) guesses no better than chance."""
+    users = present_voters(demo, 30, db)
+    poll_id, browsers, shares = seal_a_motion(demo, committee, make_browser, db)
+    answer_of = {}
+    for n, user in enumerate(users):
+        answer = ("yes", "no", "abstain")[n % 3]
+        answer_of[tracker_of(vote(voter(make_browser, user), poll_id, answer=answer))] = answer
+    act(committee, poll_id, "close")
+    for n in (1, 2, 3):
+        enter(browsers[n], poll_id, shares[n])
+    opened = [json.loads(c)["answer"] for c in opened_in_physical_order(db, backend, poll_id)]
+    assert sorted(opened) == sorted(answer_of.values())
+    orders = {"key": Ballot.id, "tracker": Ballot.tracker}
+    for name, column in orders.items():
+        box = db.session.execute(
+            select(Ballot.tracker).where(Ballot.poll_id == poll_id).order_by(column)
+        ).scalars()
+        right = sum(answer_of[t] == a for t, a in zip(box, opened, strict=True))
+        assert right < 24, (name, right)  # chance: about 10 of 30; the attack gave 30

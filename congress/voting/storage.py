@@ -1,0 +1,149 @@
+"""What the close does to the bytes on disk, and the fingerprint of the box it records.
+
+While a poll is open, one transaction marks the roll and drops the ballot, so a database
+reader can join the two (PostgreSQL's `xmin`, the order of new row versions, SQLite's
+write-ahead log). That is inherent to a plain or sealed poll while it runs (SECURITY.md).
+At the close it must end:
+
+- in the close transaction the poll's roll (in member order) and box (in an order drawn
+  from a CSPRNG) are deleted and written again, so every row carries the close's
+  transaction id and no row sits where its cast put it;
+- after the commit the old row versions are destroyed, not just dead: PostgreSQL rewrites
+  the tables and their indexes into new files (`VACUUM (FULL)`); SQLite zeroes freed cells
+  (`secure_delete`, set on every connection) and its write-ahead log is checkpointed and
+  truncated;
+- the digests of the box (its sorted contents, and apart its sorted trackers) go into the
+  close entry of the audit chain; counting, the export and `congress verify` check the
+  box against them, so a ballot changed, added or dropped after the close is caught.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+
+from sqlalchemy import delete, insert, select, update
+
+from congress.audit import actions
+from congress.audit.models import AuditEntry
+from congress.core.ballot import box_digest
+from congress.database import after_commit
+from congress.extensions import db
+from congress.models_common import utcnow
+
+from .models import Ballot, Poll, RollEntry
+
+log = logging.getLogger(__name__)
+SCRUBBED_TABLES = ("ballots", "poll_roll", "opened_ballots")
+
+
+class BoxAltered(Exception):
+    """The box differs from the digest the chain recorded at its close (or opening);
+    `what` is "ballots", "trackers" or "opened"."""
+
+    def __init__(self, what: str):
+        self.what = what
+        super().__init__(f"the {what} differ from those recorded in the audit chain")
+
+
+def digests(poll: Poll) -> dict[str, str]:
+    """The box as the close entry records it: contents and trackers, each sorted."""
+    rows = db.session.execute(
+        select(Ballot.content, Ballot.tracker).where(Ballot.poll_id == poll.id)
+    ).all()
+    return {
+        "box_sha256": box_digest(r.content for r in rows),
+        "trackers_sha256": box_digest(r.tracker for r in rows),
+    }
+
+
+def rewrite(poll: Poll) -> None:
+    """In the close transaction: the poll's rows written afresh, in orders unrelated to
+    the casts (the box shuffled by a CSPRNG, the roll by member)."""
+    box = [
+        dict(r._mapping)
+        for r in db.session.execute(
+            select(Ballot.poll_id, Ballot.id, Ballot.tracker, Ballot.content).where(
+                Ballot.poll_id == poll.id
+            )
+        )
+    ]
+    secrets.SystemRandom().shuffle(box)
+    roll = [
+        dict(r._mapping)
+        for r in db.session.execute(
+            select(RollEntry.poll_id, RollEntry.member_id, RollEntry.voted)
+            .where(RollEntry.poll_id == poll.id)
+            .order_by(RollEntry.member_id)
+        )
+    ]
+    db.session.execute(delete(Ballot).where(Ballot.poll_id == poll.id))
+    db.session.execute(delete(RollEntry).where(RollEntry.poll_id == poll.id))
+    for rows, table in ((box, Ballot), (roll, RollEntry)):
+        if rows:
+            db.session.execute(insert(table), rows)
+    after_commit(lambda: scrub(poll.id))
+
+
+def scrub(poll_id: int) -> bool:
+    """After the commit: old row versions destroyed on disk; the poll records when."""
+    engine = db.engine
+    try:
+        _destroy_old_versions(engine)
+    except Exception as failed:
+        log.warning("poll %s: storage not scrubbed after the close: %s", poll_id, failed)
+        return False
+    with engine.begin() as conn:
+        conn.execute(update(Poll).where(Poll.id == poll_id).values(scrubbed_at=utcnow()))
+    if engine.dialect.name == "sqlite":  # leave not even that update in the log
+        _destroy_old_versions(engine)
+    return True
+
+
+def _destroy_old_versions(engine) -> None:
+    raw = engine.raw_connection()  # outside SQLAlchemy's transaction handling: no BEGIN
+    try:
+        driver = raw.driver_connection
+        if engine.dialect.name == "postgresql":
+            driver.autocommit = True
+            driver.execute("SET lock_timeout = '5s'")
+            for table in SCRUBBED_TABLES:
+                driver.execute(f"VACUUM (FULL) {table}")
+            driver.execute("RESET lock_timeout")
+            driver.autocommit = False
+            return
+        for _attempt in range(5):
+            if not driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]:
+                return
+        raise RuntimeError("the write-ahead log stayed in use by another connection")
+    except Exception:
+        raw.invalidate()
+        raise
+    finally:
+        raw.close()
+
+
+def recorded(poll: Poll, action: str) -> dict:
+    """The data of the poll's close (or opening) entry in the chain."""
+    wanted = select(AuditEntry.data).where(
+        AuditEntry.subject == f"poll:{poll.id}", AuditEntry.action == action
+    )
+    if action == actions.POLL_CLOSED:
+        wanted = wanted.where(AuditEntry.hash == poll.chain_head_at_close)
+    data = db.session.execute(wanted.order_by(AuditEntry.seq.desc()).limit(1)).scalar()
+    return json.loads(data) if data else {}
+
+
+def check_box(poll: Poll, opened: list[str] | None = None) -> None:
+    """Before a count: the box must be the one the close recorded, and a sealed box's
+    opened ballots the ones its opening recorded. Refuses loudly, names what differs."""
+    at_close = recorded(poll, actions.POLL_CLOSED)
+    now = digests(poll)
+    for key, what in (("box_sha256", "ballots"), ("trackers_sha256", "trackers")):
+        if at_close.get(key) != now[key]:
+            raise BoxAltered(what)
+    if opened is not None:
+        at_opening = recorded(poll, actions.BOX_OPENED)
+        if at_opening.get("opened_sha256") != box_digest(opened):
+            raise BoxAltered("opened")
