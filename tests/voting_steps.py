@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
+from congress.voting.models import PollCandidate
 from support import PASSWORD
 
 COMMITTEE = ("committee1@congress.test", "committee-demo-2026")
@@ -51,3 +54,27 @@ def tracker_of(response) -> str:
         r'class="tracker" dir="ltr" lang="en">([0-9a-f ]+)<', response.get_data(as_text=True)
     )
     return match.group(1).replace(" ", "")
+
+
+def new_election(committee, conference_id, body, confirm=True):
+    data = {"kind": "election", "e-body": body}
+    if confirm:
+        data["e-confirm"] = "y"
+    response = committee.post(
+        f"/conferences/{conference_id}/polls/new",
+        data,
+        page=f"/conferences/{conference_id}/polls/new",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def candidate_ids(db, poll_id):
+    return [
+        c.id
+        for c in db.session.execute(
+            select(PollCandidate)
+            .where(PollCandidate.poll_id == poll_id)
+            .order_by(PollCandidate.position)
+        ).scalars()
+    ]

@@ -11,13 +11,14 @@ from congress.auth import roles
 from congress.auth.decorators import fresh_login_required, requires
 from congress.conference.models import Conference, InvalidTransition
 from congress.conference.operations import on_committee
-from congress.core.ballot import InvalidBallot, tracker_groups
+from congress.core.ballot import RANKED, InvalidBallot, tracker_groups
 from congress.core.rules import RuleRefused
 from congress.extensions import db
 from congress.i18n import language
+from congress.web.fixed_size import fixed_size
 from congress.web.safety import db_int
 
-from . import board, casting, polls
+from . import ballot_token, board, casting, polls
 from .forms import ANSWER_LABELS, METHOD_LABELS, POLL_STATES
 from .models import Poll
 
@@ -61,13 +62,49 @@ def _candidates(poll: Poll) -> dict:
     return board.candidates(poll) if poll.kind == "election" else {}
 
 
-def _choices() -> dict:
-    """The voter's choices as posted: checkboxes, rank fields or a motion answer."""
+ANSWER_CODES = {"y": "yes", "n": "no", "a": "abstain"}  # the ballot form posts one letter
+
+
+def _choices(poll: Poll | None = None) -> dict:
+    """The voter's choices as posted: checkboxes, rank fields or a motion answer; or, from
+    the review page, the sealed reviewed ballot (BadToken when it is not this poll's)."""
+    token = request.form.get("ballot")
+    if token and poll is not None:
+        spec = casting.spec_of(poll.frozen_rules)
+        return ballot_token.as_choices(ballot_token.open_choice(token[:4096], poll.id, spec))
+    answer = request.form.get("answer")
     return {
         "marks": request.form.getlist("mark")[:500],
         "ranks": {k[5:]: v for k, v in list(request.form.items())[:600] if k.startswith("rank-")},
-        "answer": request.form.get("answer"),
+        "answer": ANSWER_CODES.get(answer, answer),
     }
+
+
+def _ballot_page(poll: Poll, choices: dict, problems=(), status: int = 200):
+    """The ballot form; shown again with choices (a change, a problem) it has one size
+    whatever they are (web/fixed_size.py)."""
+
+    def render(**worst):
+        context = {
+            "poll": poll,
+            "candidates": _candidates(poll),
+            "problems": problems,
+            "chosen": set(choices["marks"]),
+            "ranks": choices["ranks"],
+            "answer": choices["answer"],
+        }
+        return render_template("voting/ballot.html", **{**context, **worst})
+
+    if not any(choices.values()) and not problems:
+        return render(), status
+    everyone = [str(c) for c in casting.spec_of(poll.frozen_rules).candidates]
+    worst = {
+        "chosen": set(everyone),
+        "ranks": {c: str(len(everyone)) for c in everyone},
+        "answer": "abstain",
+        "problems": (),
+    }
+    return fixed_size(render, worst, status)
 
 
 # --- lists and the poll page -------------------------------------------------------------
@@ -179,16 +216,12 @@ def ballot(poll_id: int):
         return render_template("voting/already.html", poll=poll), 409
     if poll.state != "open":
         return render_template("voting/not_open.html", poll=poll), 409
-    choices = _choices() if request.method == "POST" else {"marks": [], "ranks": {}, "answer": None}
-    return render_template(
-        "voting/ballot.html",
-        poll=poll,
-        candidates=_candidates(poll),
-        problems=(),
-        chosen=set(choices["marks"]),
-        ranks=choices["ranks"],
-        answer=choices["answer"],
-    )
+    empty = {"marks": [], "ranks": {}, "answer": None}
+    try:
+        choices = _choices(poll) if request.method == "POST" else empty
+    except ballot_token.BadToken:
+        choices = empty
+    return _ballot_page(poll, choices)
 
 
 @bp.route("/vote/review", methods=["POST"])
@@ -199,24 +232,30 @@ def review():
     try:
         content = casting.review(poll, **choices)
     except InvalidBallot as invalid:
-        return render_template(
-            "voting/ballot.html",
-            poll=poll,
-            candidates=_candidates(poll),
-            problems=invalid.problems,
-            chosen=set(choices["marks"]),
-            ranks=choices["ranks"],
-            answer=choices["answer"],
-        ), 422
+        return _ballot_page(poll, choices, invalid.problems, 422)
     except casting.CastRefused as refused:
         return render_template("voting/refused.html", poll=poll, refused=refused), 409
-    return render_template(
-        "voting/review.html",
-        poll=poll,
-        content=content,
-        candidates=_candidates(poll),
-        choices=choices,
+    spec = casting.spec_of(poll.frozen_rules)
+
+    def render(**worst):
+        context = {
+            "poll": poll,
+            "content": content,
+            "candidates": _candidates(poll),
+            "token": ballot_token.seal_choice(poll.id, content, spec),
+        }
+        return render_template("voting/review.html", **{**context, **worst})
+
+    largest = (
+        {"answer": "abstain"}
+        if spec.method == "motion"
+        else (
+            {"ranks": list(spec.candidates)}
+            if spec.method in RANKED
+            else {"marks": list(spec.candidates)}
+        )
     )
+    return fixed_size(render, {"content": largest})
 
 
 @bp.route("/vote/cast", methods=["POST"])
@@ -224,30 +263,28 @@ def review():
 def cast():
     """The URL names no poll: an access log line shows only that someone voted."""
     poll_id = request.form.get("poll", type=db_int) or 0
+    token = request.form.get("ballot", "")[:4096] or None
     try:
-        receipt = casting.cast(poll_id, current_user.member_id, **_choices())
+        receipt = casting.cast(
+            poll_id, current_user.member_id, token=token, **({} if token else _choices())
+        )
     except InvalidBallot as invalid:
         poll = get_poll(poll_id)
-        choices = _choices()
-        return render_template(
-            "voting/ballot.html",
-            poll=poll,
-            candidates=_candidates(poll),
-            problems=invalid.problems,
-            chosen=set(choices["marks"]),
-            ranks=choices["ranks"],
-            answer=choices["answer"],
-        ), 422
+        return _ballot_page(poll, _choices(), invalid.problems, 422)
     except casting.CastRefused as refused:
         return render_template(
             "voting/refused.html", poll=None, poll_id=poll_id, refused=refused
         ), 409
-    return render_template(
-        "voting/receipt.html",
-        receipt=receipt,
-        tracker=tracker_groups(receipt.tracker),
-        lang=language(),
-    )
+
+    def render(**_worst):
+        return render_template(
+            "voting/receipt.html",
+            receipt=receipt,
+            tracker=tracker_groups(receipt.tracker),
+            lang=language(),
+        )
+
+    return fixed_size(render, {})
 
 
 # --- after the close ---------------------------------------------------------------------

@@ -6,31 +6,7 @@ from sqlalchemy import func, select
 
 from congress.voting.models import Ballot, Poll, PollCandidate
 from scenario import approve_candidates, members, seat_body
-from voting_steps import act, tracker_of, vote, voter
-
-
-def new_election(committee, conference_id, body, confirm=True):
-    data = {"kind": "election", "e-body": body}
-    if confirm:
-        data["e-confirm"] = "y"
-    response = committee.post(
-        f"/conferences/{conference_id}/polls/new",
-        data,
-        page=f"/conferences/{conference_id}/polls/new",
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
-    return int(response.headers["Location"].rsplit("/", 1)[1])
-
-
-def candidate_ids(db, poll_id):
-    return [
-        c.id
-        for c in db.session.execute(
-            select(PollCandidate)
-            .where(PollCandidate.poll_id == poll_id)
-            .order_by(PollCandidate.position)
-        ).scalars()
-    ]
+from voting_steps import act, candidate_ids, new_election, tracker_of, vote, voter
 
 
 @pytest.fixture
