@@ -22,6 +22,11 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     config_module.load(app, config)
+    if app.config["TRUSTED_PROXIES"]:  # the client's address as the proxies saw it
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     from .web.safety import install_request_guards
 
     install_request_guards(app)  # before any blueprint: URL converters and input guards

@@ -26,7 +26,12 @@ DEFAULTS: dict[str, object] = {
     "MAIL_SENDER": "congress@localhost",
     "ALLOW_SQLITE_IN_PRODUCTION": False,
     "LOGIN_LIMIT_PER_ADDRESS": "20 per minute",
-    "LOGIN_LIMIT_PER_ACCOUNT": "10 per 10 minutes",
+    "LOGIN_LIMIT_PER_ACCOUNT": "10 per 10 minutes",  # failures, per account and address
+    "LOGIN_LIMIT_UNTRUSTED": "30 per 10 minutes",  # failures per account, from new devices
+    "LOGIN_LIMIT_PER_DEVICE": "10 per 10 minutes",  # failures per trusted device cookie
+    "TOTP_LIMIT_PER_ACCOUNT": "10 per 10 minutes",  # wrong one-time codes per account
+    "TOTP_TRIES_PER_LOGIN": 5,  # wrong codes before the password is asked again
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers count
     "FRESH_LOGIN_SECONDS": 600,
     "PASSWORD_MIN_LENGTH": 10,
     "SESSION_LIFETIME_HOURS": 12,
@@ -38,6 +43,8 @@ DEFAULTS: dict[str, object] = {
 
 # environment variables that are not plain strings
 _INT_KEYS = {
+    "TOTP_TRIES_PER_LOGIN",
+    "TRUSTED_PROXIES",
     "INVITATION_HOURS",
     "MAIL_PORT",
     "FRESH_LOGIN_SECONDS",

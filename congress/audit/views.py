@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 
 from congress.auth import roles
@@ -10,6 +11,7 @@ from congress.auth.decorators import requires
 from congress.extensions import db
 from congress.web.safety import db_int
 
+from . import actions
 from .models import AuditEntry
 from .operations import verify_chain
 
@@ -33,10 +35,14 @@ def entries():
     before = request.args.get("before", type=db_int)
     if before:
         query = query.where(AuditEntry.seq < before)
+    account_activity = current_user.has_role(roles.ADMIN)
+    if not account_activity:  # who logged in when: the voting order of those who came to vote
+        query = query.where(AuditEntry.action.not_in(actions.ACCOUNT_ACTIVITY))
     rows = db.session.execute(query.limit(PAGE)).scalars().all()
     return render_template(
         "audit/entries.html",
         entries=rows,
+        account_activity=account_activity,
         action=action,
         subject=subject,
         actor=actor,

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms import HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -47,3 +47,9 @@ class RoleForm(FlaskForm):
     action = SelectField(
         choices=[SelectChoice("grant", _l("Grant")), SelectChoice("revoke", _l("Revoke"))]
     )
+
+
+class ReportForm(FlaskForm):
+    """The member did not activate the account: a note for the committee, optional."""
+
+    note = TextAreaField(_l("What happened (optional)"), validators=[Length(max=2000)])

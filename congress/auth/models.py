@@ -30,6 +30,10 @@ class User(db.Model):
     member_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL"), unique=True
     )
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    activated_via_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL", use_alter=True)
+    )
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="select"

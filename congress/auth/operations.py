@@ -58,7 +58,8 @@ def authenticate(email: str, password: str, *, address: str = "") -> LoginResult
         return LoginResult(None)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
+    # the day only: exact login times would give the voting order of those who came to vote
+    user.last_login_at = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
     record(actions.LOGIN_SUCCEEDED, actor=actor_label(user), subject=f"user:{user.id}")
     return LoginResult(user)
 
@@ -115,8 +116,12 @@ def set_password(user: User, new: str, *, actor: User | None = None) -> None:
 
 
 def grant_role(user: User, role: str, *, actor: User | None = None) -> None:
+    """Separation of duties: no one grants a role to themself (an administrator who could
+    would sit on the election committee by their own say)."""
     if role not in role_names.ALL:
         raise ValueError(f"unknown role {role!r}")
+    if actor is not None and actor.id == user.id:
+        raise AccountError([_("No one can grant a role to themself: ask another administrator.")])
     if user.has_role(role):
         return
     user.roles.append(UserRole(role=role))
@@ -153,3 +158,55 @@ def load_user(user_id: str) -> User | None:
     if user is None or user.session_version != int(version) or not user.active:
         return None
     return user
+
+
+@dataclass(frozen=True)
+class Activation:
+    at: object  # datetime | None
+    channel: str  # "smtp": mailed to the member; "outbox": handed over by staff; "": none
+    handed_over_by: str  # the officer's name, when a person saw the link
+
+
+def activation_of(user: User) -> Activation:
+    """How the account came to have its password, as the member is entitled to know."""
+    from congress.conference.models import Invitation
+
+    invitation = db.session.get(Invitation, user.activated_via_id or 0)
+    if invitation is None:
+        return Activation(user.activated_at, "", "")
+    officer = db.session.get(User, invitation.issued_by_id or 0)
+    by = (officer.name or officer.email) if officer and invitation.shown_to_staff else ""
+    return Activation(user.activated_at, "outbox" if invitation.shown_to_staff else "smtp", by)
+
+
+def report_activation(user: User, note: str) -> None:
+    """The member says they did not activate the account themselves: audited, the committee
+    and the administrators told (mail or outbox), every other session ended."""
+    from congress.mail import send
+
+    activation = activation_of(user)
+    user.session_version += 1
+    record(
+        actions.ACTIVATION_REPORTED,
+        actor=actor_label(user),
+        subject=f"user:{user.id}",
+        data={
+            "invitation": user.activated_via_id,
+            "channel": activation.channel,
+            "note": note.strip()[:500],
+        },
+    )
+    staff = db.session.execute(
+        select(User)
+        .join(UserRole)
+        .where(UserRole.role.in_((role_names.ADMIN, role_names.COMMITTEE)))
+        .distinct()
+    ).scalars()
+    body = _(
+        "%(name)s (%(email)s) reports that they did not activate their account themselves. "
+        "See the audit log for the activation link and who saw it.",
+        name=user.name,
+        email=user.email,
+    )
+    for person in staff:
+        send(person.email, _("An account activation was reported"), body + "\n\n" + note.strip())

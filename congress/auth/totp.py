@@ -9,11 +9,14 @@ replayed from a log cannot be used again.
 from __future__ import annotations
 
 import base64
+import hashlib
 import time
 
 import pyotp
 import segno
 from flask import current_app
+from nacl.exceptions import CryptoError
+from nacl.secret import SecretBox
 
 from congress.audit import actions
 from congress.audit.operations import actor_label, record
@@ -26,6 +29,25 @@ STEP = 30
 
 def new_secret() -> str:
     return pyotp.random_base32()
+
+
+def _setup_box() -> SecretBox:
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    return SecretBox(hashlib.sha256(b"congress totp enrolment\x00" + key).digest())
+
+
+def seal_setup(secret: str) -> str:
+    """The secret being enrolled, encrypted for the session cookie (which is only signed:
+    anyone holding the cookie could read it and make codes)."""
+    return base64.urlsafe_b64encode(bytes(_setup_box().encrypt(secret.encode()))).decode()
+
+
+def open_setup(sealed: str) -> str | None:
+    try:
+        return _setup_box().decrypt(base64.urlsafe_b64decode(sealed.encode())).decode()
+    except (CryptoError, ValueError, TypeError, UnicodeError):
+        return None
 
 
 def provisioning_uri(user: User, secret: str) -> str:

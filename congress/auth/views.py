@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -16,7 +17,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from limits import parse
 from sqlalchemy import select
 
 from congress.audit import actions
@@ -24,17 +27,46 @@ from congress.audit.operations import actor_label, record
 from congress.extensions import db, limiter
 from congress.web.safety import safe_next
 
-from . import operations, roles, totp
+from . import device, operations, roles, totp
 from .decorators import fresh_login_required, mark_fresh, requires
-from .forms import ChangePasswordForm, CodeForm, LanguageForm, LoginForm, ReauthForm, RoleForm
+from .forms import (
+    ChangePasswordForm,
+    CodeForm,
+    LanguageForm,
+    LoginForm,
+    ReauthForm,
+    ReportForm,
+    RoleForm,
+)
 from .models import User
 from .passwords import verify_password
 
 bp = Blueprint("auth", __name__)
 
 
+def _email() -> str:
+    return operations.normalize_email(request.form.get("email", ""))[:254]
+
+
 def _account_key() -> str:
-    return "account:" + operations.normalize_email(request.form.get("email", ""))[:254]
+    return "account:" + _email()
+
+
+def _account_address_key() -> str:
+    return f"account:{_email()}|{get_remote_address()}"
+
+
+def _device_key() -> str:
+    return "device:" + device.nonce()
+
+
+def _trusted() -> bool:
+    return device.trusted_for(_email())
+
+
+def _failed(response) -> bool:
+    """Only failures count against an account: a login that succeeds redirects."""
+    return response.status_code != 302
 
 
 def _address_limit() -> str:
@@ -45,9 +77,38 @@ def _account_limit() -> str:
     return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
 
 
+def _untrusted_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_UNTRUSTED"]
+
+
+def _device_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_DEVICE"]
+
+
+def _fresh_session() -> None:
+    """A login starts a new session: nothing from before it (a planted session, its CSRF
+    token) survives; the next form gets a new token."""
+    session.clear()
+    g.pop("csrf_token", None)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_address_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_address_key, deduct_when=_failed)
+@limiter.limit(
+    _untrusted_limit,
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_failed,
+    exempt_when=_trusted,
+)
+@limiter.limit(
+    _device_limit,
+    methods=["POST"],
+    key_func=_device_key,
+    deduct_when=_failed,
+    exempt_when=lambda: not _trusted(),
+)
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -55,16 +116,19 @@ def login():
     if form.validate_on_submit():
         result = operations.authenticate(form.email.data, form.password.data)
         if result.ok and result.user.totp_secret:
+            _fresh_session()
             session[PENDING] = {
                 "id": result.user.id,
                 "v": result.user.session_version,
                 "at": int(time.time()),
+                "tries": 0,
             }
             return redirect(url_for("auth.login_code", next=safe_next(form.next.data)))
         if result.ok:
+            _fresh_session()
             login_user(result.user)
             mark_fresh()
-            return redirect(safe_next(form.next.data))
+            return device.remember(redirect(safe_next(form.next.data)), result.user.email)
         # same answer for an unknown email and a wrong password
         flash(_("Email or password is incorrect."), "error")
         return render_template("auth/login.html", form=form)
@@ -75,10 +139,23 @@ def login():
 PENDING = "pending_second_factor"
 
 
+def _code_budget(user: User) -> bool:
+    """Wrong codes per account, whatever the address or the pending login: False once spent."""
+    item = parse(current_app.config["TOTP_LIMIT_PER_ACCOUNT"])
+    return limiter.limiter.test(item, "totp", f"user:{user.id}")
+
+
+def _spend_code(user: User) -> None:
+    limiter.limiter.hit(
+        parse(current_app.config["TOTP_LIMIT_PER_ACCOUNT"]), "totp", f"user:{user.id}"
+    )
+
+
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit(_address_limit, methods=["POST"])
 def login_code():
-    """The second step for accounts with a one-time code."""
+    """The second step for accounts with a one-time code: a few tries per pending login,
+    and a budget per account across logins and addresses, each refusal audited."""
     pending = session.get(PENDING) or {}
     user = db.session.get(User, pending.get("id", 0)) if pending else None
     if (
@@ -93,12 +170,40 @@ def login_code():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        if totp.verify(user, form.code.data):
+        if not _code_budget(user):
             session.pop(PENDING, None)
+            record(
+                actions.LOGIN_FAILED,
+                subject=f"user:{user.id}",
+                data={"second_factor": True, "refused": "too_many_codes_for_account"},
+            )
+            db.session.commit()
+            return render_template(
+                "errors/error.html",
+                code=429,
+                title=_("Too many attempts"),
+                text=_(
+                    "Too many wrong codes for this account. Wait a few minutes, then log in again."
+                ),
+            ), 429
+        if totp.verify(user, form.code.data):
+            _fresh_session()
             login_user(user)
             mark_fresh()
-            return redirect(safe_next(form.next.data))
-        record(actions.LOGIN_FAILED, subject=f"user:{user.id}", data={"second_factor": True})
+            return device.remember(redirect(safe_next(form.next.data)), user.email)
+        _spend_code(user)
+        pending["tries"] = pending.get("tries", 0) + 1
+        spent = pending["tries"] >= current_app.config["TOTP_TRIES_PER_LOGIN"]
+        record(
+            actions.LOGIN_FAILED,
+            subject=f"user:{user.id}",
+            data={"second_factor": True, **({"refused": "too_many_codes"} if spent else {})},
+        )
+        if spent:  # this pending login is over: the password again, then new tries
+            session.pop(PENDING, None)
+            flash(_("Too many wrong codes. Log in again with your password."), "error")
+            return redirect(url_for("auth.login"))
+        session[PENDING] = pending
         flash(_("The code is not correct or was already used."), "error")
         return render_template("auth/code.html", form=form)
     status = 422 if request.method == "POST" else 200
@@ -111,8 +216,8 @@ def two_factor():
     """Enrol an authenticator app: scan, then prove it works with one code."""
     if current_user.totp_secret:
         return render_template("auth/two_factor.html", enabled=True)
-    secret = session.get("totp_setup") or totp.new_secret()
-    session["totp_setup"] = secret
+    secret = totp.open_setup(session.get("totp_setup", "")) or totp.new_secret()
+    session["totp_setup"] = totp.seal_setup(secret)  # the cookie is signed, not secret
     form = CodeForm()
     if form.validate_on_submit():
         if totp.enable(current_user, secret, form.code.data):
@@ -182,6 +287,36 @@ def logout():
     return redirect(url_for("web.home"))
 
 
+@bp.route("/account")
+@login_required
+def account():
+    """Who you are here, and how your account was activated (and by whose hands)."""
+    return render_template(
+        "auth/account.html",
+        activation=operations.activation_of(current_user),
+        form=ReportForm(),
+    )
+
+
+@bp.route("/account/report-activation", methods=["POST"])
+@login_required
+def report_activation():
+    form = ReportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    operations.report_activation(current_user, form.note.data or "")
+    login_user(current_user._get_current_object())  # other sessions end; this one stays
+    mark_fresh()
+    flash(
+        _(
+            "Your report is recorded in the audit log and sent to the election committee "
+            "and the administrators. Your other sessions have ended; change your password."
+        ),
+        "success",
+    )
+    return redirect(url_for("auth.change_password"))
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
@@ -236,7 +371,11 @@ def change_role(user_id: int):
     if not form.validate_on_submit():
         abort(400)
     if form.action.data == "grant":
-        operations.grant_role(user, form.role.data, actor=current_user)
+        try:
+            operations.grant_role(user, form.role.data, actor=current_user)
+        except operations.AccountError as refused:
+            flash(refused.problems[0], "error")
+            return redirect(url_for("auth.users"), 303)
         flash(_("Role granted."), "success")
     else:
         operations.revoke_role(user, form.role.data, actor=current_user)

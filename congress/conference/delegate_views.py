@@ -140,7 +140,13 @@ def decide(conference_id: int, delegate_id: int, action: str):
                 abort(400)
             delegates.replace(delegate, alternate, actor=current_user)
         elif action == "invite":
-            link = invitations.issue(delegate, actor=current_user)[1]
+            invitation, link = invitations.issue(delegate, actor=current_user)
+            if not invitation.shown_to_staff:  # mailed: the link reaches the member only
+                flash(
+                    _("The link was mailed to the member; it is shown to no one else."),
+                    "success",
+                )
+                return _back(conference_id)
             return index(conference_id, issued_link=(delegate, link))
         elif action == "revoke":
             for invitation in db.session.execute(

@@ -99,11 +99,20 @@ def _issue(member: Member, delegate: Delegate | None, actor: User | None) -> tup
     )
     sent = send(member.email, subject, body)
     invitation.channel, invitation.outbox_file = sent.channel, sent.path
+    # Mailed, the link reaches only the member. Otherwise the officer sees it (on the page,
+    # in the outbox) and hands it over: recorded here, shown to the member after activation.
+    invitation.shown_to_staff = sent.channel != "smtp"
+    invitation.issued_by_id = actor.id if actor is not None else None
     record(
         actions.INVITATION_ISSUED,
         actor=actor_label(actor),
         subject=f"delegate:{delegate.id}" if delegate else f"member:{member.number}",
-        data={"invitation": invitation.id, "channel": sent.channel, "hours": hours},
+        data={
+            "invitation": invitation.id,
+            "channel": sent.channel,
+            "hours": hours,
+            "shown_to": actor_label(actor) if invitation.shown_to_staff else None,
+        },
     )
     return invitation, link
 
@@ -223,11 +232,20 @@ def activate(token: str, *, password: str, email: str | None, language: str, tim
     user.password_hash = hash_password(password)
     user.session_version = (user.session_version or 0) + 1
     user.language, user.timezone = language, timezone
+    user.activated_at, user.activated_via_id = utcnow(), invitation.id
     db.session.flush()
     record(
         actions.ACCOUNT_ACTIVATED,
         actor=actor_label(user),
         subject=_subject(invitation),
-        data={"user": user.id},
+        data={
+            "user": user.id,
+            "invitation": invitation.id,
+            "channel": invitation.channel,
+            # whoever used the link: the member, or the officer it was shown to
+            "link_seen_by": (
+                f"user:{invitation.issued_by_id}" if invitation.shown_to_staff else None
+            ),
+        },
     )
     return user

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from congress.bylaws.models import BylawsVersion
@@ -139,6 +139,10 @@ class Invitation(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     channel: Mapped[str] = mapped_column(String(10), nullable=False, default="outbox")
     outbox_file: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # without a mail server the link is shown to the officer who issued it (and lies in the
+    # outbox): the member is told, on their account page, who handed it over
+    shown_to_staff: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     member: Mapped[Member] = relationship(lazy="joined")
     delegate: Mapped[Delegate | None] = relationship(lazy="joined")

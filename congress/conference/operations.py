@@ -116,6 +116,7 @@ def advance(conference: Conference, state: str, *, actor: User | None) -> None:
 
 
 def seat_committee_member(conference: Conference, user: User, *, actor: User | None) -> None:
+    """A committee seat, audited with who seated the member and who granted them the role."""
     if db.session.get(CommitteeSeat, (conference.id, user.id)) is None:
         db.session.add(CommitteeSeat(conference_id=conference.id, user_id=user.id))
         db.session.flush()
@@ -123,8 +124,23 @@ def seat_committee_member(conference: Conference, user: User, *, actor: User | N
             actions.COMMITTEE_SEAT,
             actor=actor_label(actor),
             subject=f"conference:{conference.id}",
-            data={"user": user.id},
+            data={"user": user.id, "role_granted_by": _role_granted_by(user)},
         )
+
+
+def _role_granted_by(user: User) -> str | None:
+    from congress.audit.models import AuditEntry
+
+    return db.session.execute(
+        select(AuditEntry.actor)
+        .where(
+            AuditEntry.action == actions.ROLE_GRANTED,
+            AuditEntry.subject == f"user:{user.id}",
+            AuditEntry.data.contains('"election_committee"'),
+        )
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).scalar()
 
 
 def add_committee_from_role(conference: Conference, *, actor: User | None) -> None:

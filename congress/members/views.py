@@ -74,13 +74,16 @@ def invite(member_id: int):
 
     member = db.session.get(Member, member_id) or abort(404)
     try:
-        link = invitations.issue_for_member(member, actor=current_user)[1]
+        invitation, link = invitations.issue_for_member(member, actor=current_user)
     except invitations.InvalidInvitation:
         flash(_("A member who has resigned cannot get an account."), "error")
         return redirect(url_for("members.index"), 303)
     except invitations.AlreadyActive:
         flash(_("This member already has an active account: they log in with it."), "error")
         return redirect(url_for("members.index"), 303)
+    if not invitation.shown_to_staff:  # mailed: the link reaches the member only
+        flash(_("The link was mailed to the member; it is shown to no one else."), "success")
+        return redirect(url_for("members.index"))
     return render_template("members/invited.html", member=member, link=link)
 
 

@@ -31,6 +31,28 @@ def test_the_observer_sees_the_entries_with_filters(browser, login_as, make_user
     assert "السلسلة سليمة" in browser.get("/audit/verify").get_data(as_text=True)
 
 
+def test_logins_are_listed_to_administrators_only_and_kept_to_the_day(
+    browser, make_browser, login_as, make_user, db
+):
+    """Issue 14.3: who logged in when gives the order in which members came to vote. The
+    entries stay in the chain (it verifies whole) but only an administrator lists them,
+    and an account keeps the day of its last login, not the time."""
+    from congress.auth.models import User
+
+    member = make_user()
+    make_browser().login(member.email, PASSWORD)
+    login_as("observer")
+    html = browser.get("/audit/?action=auth").get_data(as_text=True)
+    assert ">auth.login<" not in html
+    assert "السلسلة سليمة" in browser.get("/audit/verify").get_data(as_text=True)
+    admin = make_browser()
+    admin_user = make_user(roles=("administrator",))
+    admin.login(admin_user.email, PASSWORD)
+    assert ">auth.login<" in admin.get("/audit/?action=auth").get_data(as_text=True)
+    seen = db.session.get(User, member.id).last_login_at
+    assert (seen.hour, seen.minute, seen.second, seen.microsecond) == (0, 0, 0, 0)
+
+
 def test_a_delegate_without_a_role_cannot_read_the_audit_log(browser, login_as):
     login_as()
     assert browser.get("/audit/").status_code == 403
