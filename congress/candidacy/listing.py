@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from congress.audit import actions
-from congress.audit.operations import actor_label, head, record
+from congress.audit.operations import actor_label, record
 from congress.conference.delegates import lock_conference
 from congress.conference.facts import bylaws_of, member_facts
 from congress.conference.models import Conference
@@ -83,6 +83,7 @@ def freeze_list(
     *,
     seed: str | None = None,
     now: datetime | None = None,
+    poll_id: int | None = None,
 ) -> CandidateList:
     """Called by the voting domain when the ballot for a body opens: the order is recorded
     (with the lot's seed, in the audit log) and nominations, decisions and the candidates'
@@ -95,7 +96,8 @@ def freeze_list(
     method = rules.voting.ballot_order.order
     rows = approved(conference, body)
     if method == "lot":
-        seed = seed or head().hash
+        if not seed:
+            raise ValueError("a lot needs its seed (voting.polls.lot_seed)")
         by_number = {c.member.number: c for c in rows}
         ordered = [by_number[n] for n in lot_order(seed, sorted(by_number))]
     else:
@@ -117,6 +119,7 @@ def freeze_list(
             "order": method,
             "article": rules.voting.ballot_order.article,
             "seed": seed,
+            "poll": poll_id,
             "members": [c.member.number for c in ordered],
             "candidacies": [c.id for c in ordered],
         },

@@ -49,6 +49,14 @@ def test_a_toml_syntax_error_is_located(browser, login_as, db):
     assert response.status_code == 422 and "#line-1" in response.get_data(as_text=True)
 
 
+def test_a_number_too_long_to_read_is_a_422_with_its_line_not_a_500(browser, login_as, db):
+    """Issue 14.10: a TOML integer of 5,000 digits used to answer 500."""
+    login_as("administrator")
+    response = upload_bylaws(browser, example_text().replace("seats = 40", "seats = " + "4" * 5000))
+    assert response.status_code == 422 and 'class="bad"' in response.get_data(as_text=True)
+    assert db.session.execute(select(func.count(BylawsVersion.id))).scalar() == 0
+
+
 def test_uploading_the_same_file_twice_is_refused(browser, login_as, db):
     login_as("administrator")
     upload_bylaws(browser)

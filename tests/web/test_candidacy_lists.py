@@ -16,6 +16,9 @@ from congress.candidacy import listing, operations
 from congress.candidacy.models import Candidacy
 from congress.database import write_intent
 from congress.members.models import Branch, Member
+from congress.voting import polls
+from congress.voting.models import Poll
+from scenario import delegate_users
 
 
 def approve_directly(db, conference, members, body=CC):
@@ -153,7 +156,8 @@ def test_a_lot_is_drawn_when_the_ballot_opens_and_can_be_redone_from_the_log_art
     conference = lot_conference
     approve_directly(db, conference, free_members(db, 6))
     with app.test_request_context(), write_intent():
-        frozen = listing.freeze_list(conference, CC, None)
+        poll = polls.create_election(conference, CC, actor=None)
+        frozen = listing.freeze_list(conference, CC, None, seed=polls.lot_seed(poll))
         db.session.commit()
     entry = db.session.execute(
         select(AuditEntry).where(AuditEntry.action == "candidacy.list_frozen")
@@ -165,9 +169,37 @@ def test_a_lot_is_drawn_when_the_ballot_opens_and_can_be_redone_from_the_log_art
     assert ballot == data["members"]
     assert listing.ballot_opened(conference, CC)
     with app.test_request_context(), write_intent():
-        again = listing.freeze_list(conference, CC, None)  # idempotent: no second draw
+        again = listing.freeze_list(conference, CC, None, seed="1" * 64)  # no second draw
         db.session.commit()
     assert again.seed == frozen.seed
+
+
+def test_no_one_steers_the_lot_by_adding_entries_before_the_ballot_opens_art_22_2(
+    lot_conference, app, db, make_browser
+):
+    """Issue 14.14: the lot was seeded by the chain head when the list froze, which an
+    anonymous failed login moves. The seed is now the poll's creation entry hashed with
+    its number: failed logins made after it change nothing, and anyone can recompute it."""
+    import hashlib
+
+    conference = lot_conference
+    approve_directly(db, conference, free_members(db, 6))
+    delegate_users(conference, 5)  # in session, quorum present
+    with app.test_request_context(), write_intent():
+        poll = polls.create_election(conference, CC, actor=None)
+        db.session.commit()
+    created = db.session.execute(
+        select(AuditEntry.hash).where(
+            AuditEntry.action == "poll.created", AuditEntry.subject == f"poll:{poll.id}"
+        )
+    ).scalar_one()
+    for n in range(3):  # an attacker moves the chain head as often as they like
+        make_browser().login(f"nobody{n}@example.org", "wrong-password-x")
+    with app.test_request_context(), write_intent():
+        polls.open_poll(db.session.get(Poll, poll.id), actor=None)  # the list freezes here
+        db.session.commit()
+    frozen = listing.candidate_list(conference, CC)
+    assert frozen.seed == hashlib.sha256(f"{created}:poll:{poll.id}".encode()).hexdigest()
 
 
 def test_a_later_withdrawal_keeps_the_order_of_the_others_art_22_2(lot_conference, app, db):
@@ -176,7 +208,7 @@ def test_a_later_withdrawal_keeps_the_order_of_the_others_art_22_2(lot_conferenc
     conference = lot_conference
     approve_directly(db, conference, free_members(db, 5))
     with app.test_request_context(), write_intent():
-        listing.freeze_list(conference, CC, None)
+        listing.freeze_list(conference, CC, None, seed="2" * 64)
         db.session.commit()
     before = [c.id for c in listing.ballot_list(conference, CC)]
     leaving = db.session.get(Candidacy, before[2])

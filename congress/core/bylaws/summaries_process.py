@@ -93,7 +93,12 @@ def electorate(b: Bylaws, r: s.ElectorateRule) -> Text:
 
 def ballot_order(b: Bylaws, r: s.BallotOrder) -> Text:
     if r.order == "lot":
-        return Text("تُرتَّب أسماء المرشّحين بالقرعة", "Candidates are listed in an order drawn by lot")
+        return Text(
+            "تُرتَّب أسماء المرشّحين بقرعة بذرتها قيد إنشاء الاقتراع في سلسلة سجل التدقيق"
+            " مع رقم الاقتراع، ويستطيع أيٌّ كان إعادتها",
+            "Candidates are listed in an order drawn by lot, seeded by the audit chain entry"
+            " that created the ballot and the ballot's number; anyone can redo the draw",
+        )
     if r.ignore_definite_article:
         return Text(
             "تُرتَّب أسماء المرشّحين ألفبائيًّا دون اعتبار لأداة التعريف «ال»",

@@ -42,6 +42,7 @@ RULE = ("article", "title")
 LANGUAGES = ("ar", "en")
 BRANCH_CODE = re.compile(r"^[A-Za-z0-9_-]+$")
 _SYNTAX_LINE = re.compile(r"at line (\d+)")
+_LONG_NUMBER = re.compile(r"[0-9][0-9_]{4000,}")
 
 
 def load_bylaws(text: str) -> Bylaws:
@@ -52,6 +53,12 @@ def load_bylaws(text: str) -> Bylaws:
         detail = str(exc)
         found = _SYNTAX_LINE.search(detail)
         line = int(found.group(1)) if found else None
+        error = BylawsError("", message("toml_syntax", detail=detail), line, "toml_syntax")
+        raise BylawsInvalid([error]) from None
+    except ValueError as exc:  # an integer longer than Python converts (4,300 digits)
+        long_run = _LONG_NUMBER.search(text)
+        line = text.count("\n", 0, long_run.start()) + 1 if long_run else None
+        detail = f"a number too long to read ({str(exc).split(':')[0]})"
         error = BylawsError("", message("toml_syntax", detail=detail), line, "toml_syntax")
         raise BylawsInvalid([error]) from None
     except RecursionError:  # tables or arrays nested hundreds deep: no bylaws look like that

@@ -35,3 +35,17 @@ def test_one_damaged_line_never_crashes(index: int, value: str, delete: bool) ->
     else:
         damaged = [*LINES[:index], f"{line.split(' = ')[0]} = {value}", *LINES[index + 1 :]]
     _check("\n".join(damaged))
+
+
+def test_an_integer_too_long_for_python_is_a_located_error_not_a_crash() -> None:
+    """Issue 14.10: Python refuses to convert integers of more than 4,300 digits with a
+    ValueError that the TOML reader lets through."""
+    index = next(i for i, line in enumerate(LINES) if line.startswith("seats = "))
+    damaged = [*LINES[:index], "seats = " + "9" * 5000, *LINES[index + 1 :]]
+    try:
+        load_bylaws("\n".join(damaged))
+    except BylawsInvalid as invalid:
+        [error] = invalid.errors
+        assert error.line == index + 1 and "too long" in error.message.en
+    else:
+        raise AssertionError("a 5,000-digit number was accepted")
