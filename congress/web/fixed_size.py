@@ -86,7 +86,8 @@ def gzip_segments(parts: list[tuple[bool, bytes]]) -> bytes:
 
 def fixed_size(render: Callable[..., str], worst: dict, status: int = 200) -> Response:
     """The page rendered as is, padded to the size of the page with the `worst` context."""
-    parts = padded(render(), bounds(render(**worst)))
+    page = render()
+    parts = padded(page, bounds(render(**worst) if worst else page))
     accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "").lower()
     body = gzip_segments(parts) if accepts_gzip else b"".join(part for _, part in parts)
     response = Response(body, status=status, mimetype="text/html")

@@ -196,3 +196,77 @@ def test_the_site_has_an_icon(run, site):
     served = phone.page.request.get(site.world.base + "/favicon.ico").status
     assert not run.problems, "\n".join(run.problems)
     assert declared or served == 200, f"no <link rel=icon>, /favicon.ico answers {served}"
+
+
+BALLOT_FORMS = {
+    "block": "".join(
+        f'<label><input type="checkbox" name="mark" value="{i}"> c{i}</label>'
+        for i in (7, 12, 130, 4501)
+    ),
+    "ranked": "".join(
+        f'<input class="rank" type="number" name="rank-{i}" value="">' for i in (3, 45, 600)
+    ),
+    "motion": "".join(
+        f'<label><input type="radio" name="answer" value="{v}"> {v}</label>' for v in "yna"
+    ),
+}
+
+
+def posted_lengths(chromium, kind: str, choices: list[list[str]]) -> set[int]:
+    """Submit the ballot form once per choice with pad.js running; the request bodies'
+    lengths as Chromium sent them."""
+    script = (ROOT / "congress" / "static" / "pad.js").read_text(encoding="utf-8")
+    context = chromium.new_context(viewport=PHONE)
+    page = context.new_page()
+    sent: list[int] = []
+
+    def capture(route):
+        sent.append(len(route.request.post_data_buffer or b""))
+        route.fulfill(status=200, body="ok")
+
+    page.route("http://congress.test/vote/review", capture)
+    try:
+        for chosen in choices:
+            page.route(
+                "http://congress.test/ballot",
+                lambda route: route.fulfill(
+                    status=200,
+                    content_type="text/html",
+                    body='<form class="ballot" method="post" action="/vote/review">'
+                    '<input type="hidden" name="csrf_token" value="abc.def">'
+                    f'<input type="hidden" name="poll" value="9">{BALLOT_FORMS[kind]}'
+                    '<button type="submit">go</button></form>',
+                ),
+            )
+            page.goto("http://congress.test/ballot")
+            page.add_script_tag(content=script)
+            for selector, value in chosen:
+                if value is None:
+                    page.check(selector)
+                else:
+                    page.fill(selector, value)
+            with page.expect_request("http://congress.test/vote/review"):
+                page.click("button")
+    finally:
+        context.close()
+    return set(sent)
+
+
+def test_the_ballot_request_has_one_length_whatever_is_chosen(chromium):
+    """Issue 14.2: checked boxes add fields to the request; with JavaScript, pad.js fills
+    the request up to the full ballot's length, so its size says nothing of the choice."""
+    box = lambda v: (f"input[value='{v}']", None)  # noqa: E731
+    rank = lambda c, r: (f"input[name='rank-{c}']", r)  # noqa: E731
+    cases = {
+        "block": [
+            [],
+            [box(7)],
+            [box(4501)],
+            [box(7), box(12)],
+            [box(7), box(12), box(130), box(4501)],
+        ],
+        "ranked": [[], [rank(3, "1")], [rank(600, "1"), rank(45, "2"), rank(3, "3")]],
+        "motion": [[], [box("y")], [box("n")], [box("a")]],
+    }
+    for kind, choices in cases.items():
+        assert len(posted_lengths(chromium, kind, choices)) == 1, kind

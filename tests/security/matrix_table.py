@@ -61,6 +61,11 @@ TABLE: dict[tuple[str, str], Case] = {
     ("/login/code", "POST"): Case("/login/code", NO_SESSION),
     ("/language", "POST"): Case("/language", ALL_OK),
     ("/logout", "POST"): Case("/logout", LOGGED_IN, last=True),
+    ("/account", "GET"): Case("/account", LOGGED_IN),
+    # a note too long for the form: refused by the form, so nothing is reported
+    ("/account/report-activation", "POST"): Case(
+        "/account/report-activation", LOGGED_IN, {"note": "x" * 2001}
+    ),
     ("/account/password", "GET"): Case("/account/password", LOGGED_IN),
     ("/account/password", "POST"): Case("/account/password", LOGGED_IN),
     ("/account/two-factor", "GET"): Case("/account/two-factor", LOGGED_IN),
@@ -263,6 +268,7 @@ SELF_SERVICE = {
     ("/account/password", "POST"),
     ("/account/two-factor", "POST"),
     ("/account/key-holder", "POST"),
+    ("/account/report-activation", "POST"),
     ("/reauthenticate", "POST"),
     ("/conferences/activate/<token>", "POST"),
 }
