@@ -12,6 +12,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, EqualTo, Length, NumberRange, Optional
 
+from congress.web.local_time import existing_local_time
 from congress.web.safety import DB_INT_MAX, sane_datetime
 
 from .models import AGENDA_KINDS
@@ -34,7 +35,8 @@ class ConferenceForm(FlaskForm):
     title_ar = StringField(_l("Title (Arabic)"), validators=[DataRequired(), Length(max=300)])
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=300)])
     starts_at = DateTimeLocalField(
-        _l("Date and time (your time zone)"), validators=[DataRequired(), sane_datetime]
+        _l("Date and time (your time zone)"),
+        validators=[DataRequired(), sane_datetime, existing_local_time],
     )
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
     online_link = StringField(

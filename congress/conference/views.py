@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from congress.auth.decorators import fresh_login_required, requires
 from congress.bylaws.models import BylawsVersion
 from congress.core.rules import RuleRefused
 from congress.extensions import db
+from congress.web.local_time import to_utc
 
 from . import attendance, operations
 from .delegates import DelegateError, delegate_of
@@ -82,7 +82,7 @@ def create():
         flash(_("Upload the bylaws before creating a conference."), "error")
         return redirect(url_for("bylaws.upload"))
     if form.validate_on_submit():
-        starts_at = form.starts_at.data.replace(tzinfo=get_timezone())
+        starts_at = to_utc(form.starts_at.data)
         conference = operations.create(
             title_ar=form.title_ar.data.strip(),
             title_en=(form.title_en.data or "").strip(),

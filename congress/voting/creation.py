@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,13 +11,10 @@ from congress.conference.models import Conference
 from congress.extensions import db
 from congress.i18n import language
 from congress.sealing.ceremony import SealingError, ceremony
+from congress.web.local_time import to_utc
 
 from . import polls
 from .forms import ElectionForm, MotionForm
-
-
-def _local(value):
-    return value.replace(tzinfo=get_timezone()) if value else None
 
 
 def _sealed_or_plain(poll, seal: bool):
@@ -53,7 +49,7 @@ def create_from_form(conference: Conference):
                 conference,
                 election.body.data,
                 actor=current_user,
-                closes_at=_local(election.closes_at.data),
+                closes_at=to_utc(election.closes_at.data),
             )
             return _sealed_or_plain(poll, election.seal.data)
     elif request.method == "POST" and kind == "motion" and motion.validate_on_submit():
@@ -65,7 +61,7 @@ def create_from_form(conference: Conference):
             text_en=(motion.text_en.data or "").strip(),
             category=motion.category.data,
             actor=current_user,
-            closes_at=_local(motion.closes_at.data),
+            closes_at=to_utc(motion.closes_at.data),
         )
         return _sealed_or_plain(poll, motion.seal.data)
     status = 422 if request.method == "POST" else 200

@@ -4,6 +4,7 @@ from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from congress.web.local_time import existing_local_time
 from congress.web.safety import sane_datetime
 
 CATEGORY_LABELS = {
@@ -24,7 +25,8 @@ class ElectionForm(FlaskForm):
     body = SelectField(_l("Body"))
     seal = BooleanField(SEAL_LABEL, default=False)
     closes_at = DateTimeLocalField(
-        _l("Closes automatically at (optional)"), validators=[Optional(), sane_datetime]
+        _l("Closes automatically at (optional, your time zone)"),
+        validators=[Optional(), sane_datetime, existing_local_time],
     )
     confirm = BooleanField(
         _l("I have read the warnings and the committee proceeds as the bylaws provide")
@@ -41,7 +43,8 @@ class MotionForm(FlaskForm):
     )
     seal = BooleanField(SEAL_LABEL, default=False)
     closes_at = DateTimeLocalField(
-        _l("Closes automatically at (optional)"), validators=[Optional(), sane_datetime]
+        _l("Closes automatically at (optional, your time zone)"),
+        validators=[Optional(), sane_datetime, existing_local_time],
     )
 
 
