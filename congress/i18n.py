@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, format_decimal, format_timedelta, get_locale
 from flask_login import current_user
 from markupsafe import Markup
+
+from congress.models_common import utcnow
 
 RTL = {"ar", "fa", "he", "ur"}
 
@@ -52,6 +54,9 @@ def init_app(app: Flask) -> None:
         format_datetime(value, fmt) if value else ""
     )
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
+    app.jinja_env.filters["time_left"] = lambda at: format_timedelta(
+        at - utcnow(), granularity="minute", threshold=1.5
+    )
     # text someone typed, shown inline: isolated for direction, so that a right-to-left
     # override inside it cannot reorder the words around it (issue 14.11)
     app.jinja_env.filters["bdi"] = lambda value: Markup("<bdi>%s</bdi>") % value

@@ -15,6 +15,7 @@ from congress.core.rules import RuleRefused
 from congress.extensions import db
 from congress.models_common import utcnow
 
+from . import attendance
 from .facts import bylaws_of
 from .models import AGENDA_KINDS, AgendaItem, CommitteeSeat, Conference, InvalidTransition
 
@@ -113,6 +114,34 @@ def advance(conference: Conference, state: str, *, actor: User | None) -> None:
         subject=f"conference:{conference.id}",
         data={"state": state},
     )
+
+
+class PollsStillOpen(Exception):
+    """A conference does not close under open polls: the committee closes them first."""
+
+    def __init__(self, titles: list[str]):
+        self.titles = titles
+        super().__init__(", ".join(titles))
+
+
+def close(conference: Conference, *, actor: User | None) -> None:
+    """Refused while any of its polls is open (a delegate could still cast, the committee
+    still count); ends the open sitting, then the conference."""
+    from congress.i18n import language
+    from congress.voting.models import Poll
+
+    still_open = (
+        db.session.execute(
+            select(Poll).where(Poll.conference_id == conference.id, Poll.state == "open")
+        )
+        .scalars()
+        .all()
+    )
+    if still_open:
+        raise PollsStillOpen([p.title(language()) for p in still_open])
+    if attendance.open_sitting(conference) is not None:
+        attendance.end_sitting(conference, actor=actor)
+    advance(conference, "closed", actor=actor)
 
 
 def seat_committee_member(conference: Conference, user: User, *, actor: User | None) -> None:

@@ -12,6 +12,7 @@ from congress.auth.decorators import fresh_login_required, requires
 from congress.bylaws.models import BylawsVersion
 from congress.core.rules import RuleRefused
 from congress.extensions import db
+from congress.i18n import language
 from congress.web.local_time import to_utc
 
 from . import attendance, operations
@@ -142,9 +143,17 @@ def convene(conference_id: int):
 def close(conference_id: int):
     conference = get_conference(conference_id)
     try:
-        if attendance.open_sitting(conference) is not None:
-            attendance.end_sitting(conference, actor=current_user)
-        operations.advance(conference, "closed", actor=current_user)
+        operations.close(conference, actor=current_user)
+    except operations.PollsStillOpen as still:
+        flash(
+            _(
+                "The conference cannot close while polls are open: %(titles)s. The election "
+                "committee closes them first.",
+                titles="، ".join(still.titles) if language() == "ar" else ", ".join(still.titles),
+            ),
+            "error",
+        )
+        return redirect(url_for("conference.page", conference_id=conference.id)), 303
     except InvalidTransition:
         flash(_("The conference cannot be closed from its present state."), "error")
         return redirect(url_for("conference.page", conference_id=conference.id)), 303

@@ -26,8 +26,10 @@ from dataclasses import dataclass
 
 import shamir_mnemonic
 from nacl import pwhash
+from nacl.encoding import RawEncoder
 from nacl.exceptions import CryptoError
-from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.hash import blake2b
+from nacl.public import Box, PrivateKey, PublicKey, SealedBox
 from shamir_mnemonic.share import Share
 
 PASSPHRASE_SALT_BYTES = pwhash.argon2id.SALTBYTES
@@ -132,10 +134,21 @@ def unpad(padded: bytes, longest: int) -> str:
     return body[:-1].decode("utf-8")
 
 
-def seal(public_key: bytes, content: str, longest: int) -> str:
-    """A sealed box of the ballot's canonical JSON padded to the poll's length, in base64."""
-    sealed = SealedBox(PublicKey(public_key)).encrypt(pad(content, longest))
-    return base64.b64encode(sealed).decode("ascii")
+def seal(public_key: bytes, content: str, longest: int, seed: bytes | None = None) -> str:
+    """A sealed box of the ballot's canonical JSON padded to the poll's length, in base64.
+
+    With a `seed` (32 secret bytes) the ephemeral key is derived from it, so the same seed
+    seals the same ballot to the same ciphertext: a repeated cast form finds its receipt.
+    The format is libsodium's `crypto_box_seal` either way (ephemeral public key, then the
+    box under the nonce BLAKE2b(ephemeral key || poll key))."""
+    padded = pad(content, longest)
+    if seed is None:
+        return base64.b64encode(SealedBox(PublicKey(public_key)).encrypt(padded)).decode("ascii")
+    ephemeral = PrivateKey(hashlib.sha256(b"congress sealing key\x00" + seed).digest())
+    ephemeral_public = bytes(ephemeral.public_key)
+    nonce = blake2b(ephemeral_public + public_key, digest_size=24, encoder=RawEncoder)
+    boxed = Box(ephemeral, PublicKey(public_key)).encrypt(padded, nonce).ciphertext
+    return base64.b64encode(ephemeral_public + boxed).decode("ascii")
 
 
 def unseal(private: PrivateKey, sealed: str, longest: int) -> str:

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
+import secrets
+from dataclasses import dataclass
 
 from flask import current_app
 from nacl.exceptions import CryptoError
@@ -26,30 +29,57 @@ class BadToken(Exception):
     """Not a token of this application and poll: the review must be done again."""
 
 
-def _box() -> SecretBox:
+@dataclass(frozen=True)
+class Reviewed:
+    """What the voter reviewed, for whom, and the token's own randomness: a second post of
+    the same form (a double tap on a slow link) derives the same tracker from it, so the
+    voter gets the same receipt again and nothing is stored to make that possible."""
+
+    content: dict
+    member_id: int
+    nonce: bytes
+
+    def derived(self, purpose: str) -> bytes:
+        """32 bytes only the server can compute from this token (salt, sealing seed)."""
+        return hmac.new(_secret(), purpose.encode() + b"\x00" + self.nonce, "sha256").digest()
+
+
+def _secret() -> bytes:
     secret = current_app.config["SECRET_KEY"]
-    secret = secret.encode() if isinstance(secret, str) else secret
-    return SecretBox(hashlib.sha256(b"congress reviewed ballot\x00" + secret).digest())
+    return secret.encode() if isinstance(secret, str) else secret
 
 
-def seal_choice(poll_id: int, content: dict, spec: ballots.BallotSpec) -> str:
+def _box() -> SecretBox:
+    return SecretBox(hashlib.sha256(b"congress reviewed ballot\x00" + _secret()).digest())
+
+
+HEADER = 8 + 8 + 16  # poll, member, nonce
+
+
+def seal_choice(poll_id: int, member_id: int, content: dict, spec: ballots.BallotSpec) -> str:
     padded = sealed.pad(ballots.canonical(content), ballots.longest_content(spec))
-    boxed = _box().encrypt(poll_id.to_bytes(8, "big") + padded)
+    head = poll_id.to_bytes(8, "big") + member_id.to_bytes(8, "big") + secrets.token_bytes(16)
+    boxed = _box().encrypt(head + padded)
     return base64.urlsafe_b64encode(bytes(boxed)).decode("ascii")
 
 
-def open_choice(token: str, poll_id: int, spec: ballots.BallotSpec) -> dict:
-    """The content the voter reviewed; BadToken for anything else."""
+def open_token(token: str, poll_id: int, spec: ballots.BallotSpec) -> Reviewed:
+    """What the voter reviewed; BadToken for anything else (another poll, a forgery)."""
     try:
         raw = _box().decrypt(base64.urlsafe_b64decode(token.encode("ascii")))
         if int.from_bytes(raw[:8], "big") != poll_id:
             raise BadToken()
-        content = json.loads(sealed.unpad(raw[8:], ballots.longest_content(spec)))
+        content = json.loads(sealed.unpad(raw[HEADER:], ballots.longest_content(spec)))
     except (CryptoError, ValueError, UnicodeError, sealed.ShareError):
         raise BadToken() from None
     if not isinstance(content, dict):
         raise BadToken()
-    return content
+    return Reviewed(content, int.from_bytes(raw[8:16], "big"), raw[16:HEADER])
+
+
+def open_choice(token: str, poll_id: int, spec: ballots.BallotSpec) -> dict:
+    """The content the voter reviewed; BadToken for anything else."""
+    return open_token(token, poll_id, spec).content
 
 
 def as_choices(content: dict) -> dict:

@@ -78,25 +78,20 @@ def cast(
     token: str | None = None,
 ) -> Receipt:
     """Mark the roll and drop the ballot, or refuse and change nothing. The choices come as
-    form fields, or as the sealed ballot the voter reviewed (`token`)."""
+    form fields, or as the sealed ballot the voter reviewed (`token`); the same token
+    posted twice (a double tap on a slow link) gives the same receipt, not a refusal."""
     if member_id is None:
         raise CastRefused(_("Your account is not linked to a member of the organization."))
     row = open_poll_row(poll_id, lock=True)
     rules = json.loads(row.rules)
     spec = spec_of(rules)
-    if token is not None:
-        from .ballot_token import BadToken, open_choice
-
-        try:
-            reviewed = open_choice(token, poll_id, spec)
-        except BadToken:
-            raise CastRefused(
-                _("This reviewed ballot is not valid any more: review your choices again.")
-            ) from None
-        ballots.check_content(reviewed, spec)
-        content = ballots.canonical(reviewed)
+    reviewed = _reviewed(token, poll_id, member_id, spec) if token is not None else None
+    if reviewed is not None:
+        ballots.check_content(reviewed.content, spec)
+        content = ballots.canonical(reviewed.content)
     else:
         content = ballots.canonical(ballots.build(spec, marks=marks, ranks=ranks, answer=answer))
+    stored, tracker = _boxed(poll_id, rules, spec, content, reviewed)
     standing = rules["good_standing"]
     in_good_standing = select(Member.id).where(Member.status.in_(standing["statuses"]))
     if standing["dues_required"]:
@@ -114,19 +109,53 @@ def cast(
     ).rowcount
     if marked != 1:
         db.session.rollback()
+        if reviewed is not None and _in_box(poll_id, tracker):  # this very form, cast before
+            return Receipt(poll_id, row.title_ar, row.title_en, tracker)
         raise _why_not(poll_id, member_id)
-    public_key = rules.get("public_key")
-    if public_key:  # the sealed box: only k of n committee members together can read it
-        content = sealed.seal(bytes.fromhex(public_key), content, ballots.longest_content(spec))
-        tracker = sealed.tracker(f"poll:{poll_id}", content)
-    else:
-        tracker = ballots.tracker(f"poll:{poll_id}", content, secrets.token_bytes(16))
     db.session.execute(
         insert(Ballot).values(
-            poll_id=poll_id, id=secrets.token_hex(16), tracker=tracker, content=content
+            poll_id=poll_id, id=secrets.token_hex(16), tracker=tracker, content=stored
         )
     )
     return Receipt(poll_id, row.title_ar, row.title_en, tracker)
+
+
+def _reviewed(token: str, poll_id: int, member_id: int, spec: ballots.BallotSpec):
+    from .ballot_token import BadToken, open_token
+
+    try:
+        reviewed = open_token(token, poll_id, spec)
+    except BadToken:
+        reviewed = None
+    if reviewed is None or reviewed.member_id != member_id:
+        raise CastRefused(
+            _("This reviewed ballot is not valid any more: review your choices again.")
+        )
+    return reviewed
+
+
+def _boxed(poll_id: int, rules: Mapping, spec: ballots.BallotSpec, content: str, reviewed):
+    """(what the box stores, the tracker). From a reviewed token the randomness (the
+    tracker's salt, the sealing's ephemeral key) is derived from the token, so the same
+    form gives the same tracker; without one it is fresh."""
+    public_key = rules.get("public_key")
+    if public_key:  # the sealed box: only k of n committee members together can read it
+        seed = reviewed.derived("seal") if reviewed is not None else None
+        stored = sealed.seal(
+            bytes.fromhex(public_key), content, ballots.longest_content(spec), seed
+        )
+        return stored, sealed.tracker(f"poll:{poll_id}", stored)
+    salt = reviewed.derived("tracker")[:16] if reviewed is not None else secrets.token_bytes(16)
+    return content, ballots.tracker(f"poll:{poll_id}", content, salt)
+
+
+def _in_box(poll_id: int, tracker: str) -> bool:
+    return (
+        db.session.execute(
+            select(Ballot.poll_id).where(Ballot.poll_id == poll_id, Ballot.tracker == tracker)
+        ).first()
+        is not None
+    )
 
 
 def _why_not(poll_id: int, member_id: int) -> CastRefused:

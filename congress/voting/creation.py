@@ -40,30 +40,41 @@ def create_from_form(conference: Conference):
     motion = MotionForm(prefix="m")
     warnings = []
     kind = request.form.get("kind")
-    if request.method == "POST" and kind == "election" and election.validate_on_submit():
-        from congress.candidacy.listing import feasibility
+    try:
+        if request.method == "POST" and kind == "election" and election.validate_on_submit():
+            from congress.candidacy.listing import feasibility
 
-        warnings = feasibility(conference, election.body.data)
-        if not warnings or election.confirm.data:
-            poll = polls.create_election(
+            warnings = feasibility(conference, election.body.data)
+            if not warnings or election.confirm.data:
+                poll = polls.create_election(
+                    conference,
+                    election.body.data,
+                    actor=current_user,
+                    closes_at=to_utc(election.closes_at.data),
+                )
+                return _sealed_or_plain(poll, election.seal.data)
+        elif request.method == "POST" and kind == "motion" and motion.validate_on_submit():
+            poll = polls.create_motion(
                 conference,
-                election.body.data,
+                title_ar=motion.title_ar.data.strip(),
+                title_en=(motion.title_en.data or "").strip(),
+                text_ar=motion.text_ar.data.strip(),
+                text_en=(motion.text_en.data or "").strip(),
+                category=motion.category.data,
                 actor=current_user,
-                closes_at=to_utc(election.closes_at.data),
+                closes_at=to_utc(motion.closes_at.data),
             )
-            return _sealed_or_plain(poll, election.seal.data)
-    elif request.method == "POST" and kind == "motion" and motion.validate_on_submit():
-        poll = polls.create_motion(
-            conference,
-            title_ar=motion.title_ar.data.strip(),
-            title_en=(motion.title_en.data or "").strip(),
-            text_ar=motion.text_ar.data.strip(),
-            text_en=(motion.text_en.data or "").strip(),
-            category=motion.category.data,
-            actor=current_user,
-            closes_at=to_utc(motion.closes_at.data),
-        )
-        return _sealed_or_plain(poll, motion.seal.data)
+            return _sealed_or_plain(poll, motion.seal.data)
+    except polls.PollError as refused:
+        flash(str(refused), "error")
+        return render_template(
+            "voting/new.html",
+            conference=conference,
+            election=election,
+            motion=motion,
+            warnings=warnings,
+            hint="",
+        ), 409
     status = 422 if request.method == "POST" else 200
     return render_template(
         "voting/new.html",

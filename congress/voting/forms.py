@@ -51,6 +51,7 @@ class MotionForm(FlaskForm):
 POLL_STATES = {
     "draft": _l("draft"),
     "open": _l("open"),
+    "ended": _l("voting ended, awaiting the committee's close"),
     "closed": _l("closed"),
     "tallied": _l("counted"),
     "certified": _l("certified"),

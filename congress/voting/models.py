@@ -81,6 +81,19 @@ class Poll(db.Model):
     def quorum_snapshot(self) -> dict:
         return json.loads(self.quorum)
 
+    def casting_ended(self, now: datetime | None = None) -> bool:
+        """Open, but past its closing time: casts are refused until the committee closes it."""
+        return (
+            self.state == "open"
+            and self.closes_at is not None
+            and self.closes_at <= (now or utcnow())
+        )
+
+    @property
+    def shown_state(self) -> str:
+        """The state as a voter experiences it: "ended" once casting stopped at the time."""
+        return "ended" if self.casting_ended() else self.state
+
     def move_to(self, state: str) -> None:
         """Guarded transition: a named exception for a move the lifecycle does not allow."""
         if state not in _NEXT[self.state]:

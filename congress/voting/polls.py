@@ -32,10 +32,22 @@ class PollError(Exception):
     """A refusal that is not a rule of the bylaws (wrong state, empty list...)."""
 
 
+def _refuse_if_closed(conference: Conference) -> None:
+    if conference.state == "closed":
+        raise PollError(_("The conference is closed: no poll can be created in it."))
+
+
+def _refuse_past(closes_at: datetime | None, now: datetime | None = None) -> None:
+    if closes_at is not None and closes_at <= (now or utcnow()):
+        raise PollError(_("The closing time has already passed: choose a time to come."))
+
+
 def create_election(
     conference: Conference, body: str, *, actor: User | None, closes_at: datetime | None = None
 ) -> Poll:
     """A draft election for a body; the rules come from the conference's bylaws."""
+    _refuse_if_closed(conference)
+    _refuse_past(closes_at)
     rules = bylaws_of(conference)
     ballot = rules.ballot_rules(body)
     electorate = ballot.electorate.value
@@ -99,6 +111,8 @@ def create_motion(
     actor: User | None,
     closes_at: datetime | None = None,
 ) -> Poll:
+    _refuse_if_closed(conference)
+    _refuse_past(closes_at)
     rules = bylaws_of(conference)
     kind = rules.motion_kind(category)
     electorate = rules.electorate_default()
@@ -213,6 +227,7 @@ def open_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) ->
     conference = db.session.get(Conference, poll.conference_id)
     if poll.state != "draft":
         raise InvalidTransition("poll", poll.state, "open")
+    _refuse_past(poll.closes_at, now)
     if conference.state != "in_session":
         raise PollError(_("Polls open only while the conference is in session."))
     snapshot = attendance.snapshot(conference)

@@ -47,15 +47,27 @@ def committee_only(poll_or_conference) -> Conference:
     return conference
 
 
+class NotOnRoll(Exception):
+    def __init__(self, poll: Poll):
+        self.poll = poll
+
+
 def _for_voter(poll_id: int) -> tuple[Poll, bool]:
-    """The poll and whether the member has voted in it: 404 without such a poll, 403 when
-    the member is not on its roll (no voting form for them)."""
+    """The poll and whether the member has voted in it: 404 without such a poll; a member
+    not on its roll gets no voting form but is told why, with the article (NotOnRoll)."""
     poll, voted = casting.poll_and_mark(poll_id, current_user.member_id)
     if poll is None:
         abort(404)
     if voted is None:
-        abort(403)
+        raise NotOnRoll(poll)
     return poll, voted
+
+
+@bp.errorhandler(NotOnRoll)
+def _not_on_roll(refused: NotOnRoll):
+    poll = refused.poll
+    article = poll.frozen_rules.get("electorate_article", "")
+    return render_template("voting/not_on_roll.html", poll=poll, article=article), 403
 
 
 def _candidates(poll: Poll) -> dict:
@@ -214,7 +226,7 @@ def ballot(poll_id: int):
     poll, state = _for_voter(poll_id)
     if state:
         return render_template("voting/already.html", poll=poll), 409
-    if poll.state != "open":
+    if poll.state != "open" or poll.casting_ended():
         return render_template("voting/not_open.html", poll=poll), 409
     empty = {"marks": [], "ranks": {}, "answer": None}
     try:
@@ -242,7 +254,7 @@ def review():
             "poll": poll,
             "content": content,
             "candidates": _candidates(poll),
-            "token": ballot_token.seal_choice(poll.id, content, spec),
+            "token": ballot_token.seal_choice(poll.id, current_user.member_id, content, spec),
         }
         return render_template("voting/review.html", **{**context, **worst})
 

@@ -46,7 +46,13 @@ def to_local(at: datetime | None, zone: ZoneInfo | None = None) -> datetime | No
 def existing_local_time(form, field) -> None:
     """A WTForms validator: refuse a time the user's clock never shows (the hour skipped
     when daylight saving time begins)."""
-    if field.data is not None and not exists(field.data, user_zone()):
+    if field.data is None or field.errors:  # a date out of range was refused already
+        return
+    try:
+        real = exists(field.data, user_zone())
+    except (OverflowError, ValueError):
+        raise ValidationError(_l("Choose a date between the years 2000 and 2100.")) from None
+    if not real:
         raise ValidationError(
             _l("This time does not exist in your time zone (the clocks skip it): choose another.")
         )

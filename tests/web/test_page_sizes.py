@@ -128,3 +128,37 @@ def test_a_forged_reviewed_ballot_is_refused_and_nothing_is_stored(motion, make_
         response.get_data(as_text=True)
     )
     assert db.session.execute(select(func.count()).select_from(Ballot)).scalar() == 0
+
+
+def test_a_double_tap_on_cast_shows_the_same_receipt_and_casts_once(motion, make_browser, db):
+    """Issue 15.8: on a slow link the first cast commits, its answer is lost, and the second
+    post of the same form used to say "already voted" with the tracker gone forever."""
+    from sqlalchemy import func, select
+
+    from congress.voting.models import Ballot
+    from voting_steps import tracker_of
+
+    poll_id, users = motion
+    phone = voter(make_browser, users[0])
+    ballot = f"/polls/{poll_id}/ballot"
+    review = phone.post("/vote/review", {"poll": poll_id, "answer": "n"}, page=ballot)
+    data = {"poll": poll_id, "ballot": token_of(review)}
+    first = phone.post("/vote/cast", data, page=ballot)
+    again = phone.post("/vote/cast", data, page=ballot)
+    assert first.status_code == again.status_code == 200
+    assert tracker_of(first) == tracker_of(again)
+    assert db.session.execute(select(func.count()).select_from(Ballot)).scalar() == 1
+    other = phone.post("/vote/review", {"poll": poll_id, "answer": "y"}, page=ballot)
+    refused = phone.post("/vote/cast", {"poll": poll_id, "ballot": token_of(other)}, page=ballot)
+    assert refused.status_code == 409  # another form after the cast: already voted
+
+
+def test_a_reviewed_ballot_is_the_reviewers_own(motion, make_browser, db):
+    poll_id, users = motion
+    ballot = f"/polls/{poll_id}/ballot"
+    mine = voter(make_browser, users[0]).post(
+        "/vote/review", {"poll": poll_id, "answer": "y"}, page=ballot
+    )
+    thief = voter(make_browser, users[1])
+    stolen = thief.post("/vote/cast", {"poll": poll_id, "ballot": token_of(mine)}, page=ballot)
+    assert stolen.status_code == 409

@@ -308,3 +308,23 @@ def test_the_opened_ballots_keep_no_position_of_the_box(demo, committee, make_br
         ).scalars()
         right = sum(answer_of[t] == a for t, a in zip(box, opened, strict=True))
         assert right < 24, (name, right)  # chance: about 10 of 30; the attack gave 30
+
+
+def test_a_double_tap_in_a_sealed_poll_finds_the_same_receipt(
+    session_with, committee, make_browser, db
+):
+    """The sealing's randomness comes from the reviewed form: posted twice, the same
+    ciphertext, the same tracker, one ballot in the box."""
+    import re as regex
+
+    conference, users = session_with(2)
+    poll_id, _, _ = seal_a_motion(conference, committee, make_browser, db)
+    phone = voter(make_browser, users[0])
+    page = f"/polls/{poll_id}/ballot"
+    review = phone.post("/vote/review", {"poll": poll_id, "answer": "a"}, page=page)
+    token = regex.search(r'name="ballot" value="([^"]+)"', review.get_data(as_text=True)).group(1)
+    first = phone.post("/vote/cast", {"poll": poll_id, "ballot": token}, page=page)
+    again = phone.post("/vote/cast", {"poll": poll_id, "ballot": token}, page=page)
+    assert first.status_code == again.status_code == 200
+    assert tracker_of(first) == tracker_of(again)
+    assert db.session.execute(select(func.count()).select_from(Ballot)).scalar() == 1
