@@ -32,6 +32,7 @@ DEFAULTS: dict[str, object] = {
     "TOTP_LIMIT_PER_ACCOUNT": "10 per 10 minutes",  # wrong one-time codes per account
     "TOTP_TRIES_PER_LOGIN": 5,  # wrong codes before the password is asked again
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers count
+    "SCRUB_WAIT_SECONDS": 10,  # at a close, how long to wait for older snapshots to end
     "FRESH_LOGIN_SECONDS": 600,
     "PASSWORD_MIN_LENGTH": 10,
     "SESSION_LIFETIME_HOURS": 12,
@@ -43,6 +44,7 @@ DEFAULTS: dict[str, object] = {
 
 # environment variables that are not plain strings
 _INT_KEYS = {
+    "SCRUB_WAIT_SECONDS",
     "TOTP_TRIES_PER_LOGIN",
     "TRUSTED_PROXIES",
     "INVITATION_HOURS",

@@ -28,6 +28,12 @@ def select_timezone() -> str:
     return current_app.config["TIMEZONE"]
 
 
+def isolate(text: object) -> str:
+    """Typed text inside a plain-text message (a flash, a refusal): wrapped in Unicode's
+    first-strong isolate, the plain-text <bdi>, so an override inside it stays inside."""
+    return f"\u2068{text}\u2069"
+
+
 def language() -> str:
     return str(get_locale() or current_app.config["DEFAULT_LANGUAGE"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 
 from flask import (
@@ -121,7 +122,7 @@ def login():
                 "id": result.user.id,
                 "v": result.user.session_version,
                 "at": int(time.time()),
-                "tries": 0,
+                "n": secrets.token_hex(16),  # its tries are counted on the server, by this
             }
             return redirect(url_for("auth.login_code", next=safe_next(form.next.data)))
         if result.ok:
@@ -151,6 +152,17 @@ def _spend_code(user: User) -> None:
     )
 
 
+def _pending_tries() -> object:
+    return parse(f"{current_app.config['TOTP_TRIES_PER_LOGIN']} per 10 minutes")
+
+
+def _spend_pending(nonce: str) -> bool:
+    """One wrong code of this pending login, counted server side (a replayed cookie does
+    not reset it); False once the login's tries are spent."""
+    limiter.limiter.hit(_pending_tries(), "totp-pending", nonce)
+    return limiter.limiter.test(_pending_tries(), "totp-pending", nonce)
+
+
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit(_address_limit, methods=["POST"])
 def login_code():
@@ -162,6 +174,7 @@ def login_code():
         user is None
         or user.session_version != pending.get("v")
         or time.time() - pending.get("at", 0) > 300
+        or not limiter.limiter.test(_pending_tries(), "totp-pending", pending.get("n") or "none")
     ):
         session.pop(PENDING, None)
         flash(_("Please log in again."), "info")
@@ -192,8 +205,7 @@ def login_code():
             mark_fresh()
             return device.remember(redirect(safe_next(form.next.data)), user.email)
         _spend_code(user)
-        pending["tries"] = pending.get("tries", 0) + 1
-        spent = pending["tries"] >= current_app.config["TOTP_TRIES_PER_LOGIN"]
+        spent = not _spend_pending(pending.get("n") or "none")
         record(
             actions.LOGIN_FAILED,
             subject=f"user:{user.id}",
@@ -203,7 +215,6 @@ def login_code():
             session.pop(PENDING, None)
             flash(_("Too many wrong codes. Log in again with your password."), "error")
             return redirect(url_for("auth.login"))
-        session[PENDING] = pending
         flash(_("The code is not correct or was already used."), "error")
         return render_template("auth/code.html", form=form)
     status = 422 if request.method == "POST" else 200

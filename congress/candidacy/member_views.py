@@ -11,7 +11,7 @@ from sqlalchemy import select
 from congress.conference.facts import bylaws_of
 from congress.core.rules import RuleRefused
 from congress.extensions import db
-from congress.i18n import language
+from congress.i18n import isolate, language
 from congress.members.models import Member
 from congress.models_common import utcnow
 
@@ -132,7 +132,10 @@ def propose(conference_id: int):
     except (RuleRefused, CandidacyError) as problem:
         return mine_refused(conference, problem)
     flash(
-        _("%(name)s is nominated; the nomination counts once they accept it.", name=member.name_ar),
+        _(
+            "%(name)s is nominated; the nomination counts once they accept it.",
+            name=isolate(member.name_ar),
+        ),
         "success",
     )
     return back_to(conference)

@@ -13,7 +13,7 @@ from congress.auth.decorators import mark_fresh, requires
 from congress.auth.operations import AccountError
 from congress.core.rules import RuleRefused
 from congress.extensions import db, limiter
-from congress.i18n import language, zone_choices
+from congress.i18n import isolate, language, zone_choices
 from congress.members.models import Branch, Member
 from congress.web.safety import db_int
 
@@ -113,7 +113,7 @@ def designate(conference_id: int):
     except delegates.DelegateError as refused:
         flash(str(refused), "error")
         return _back(conference.id, 303)
-    flash(_("%(name)s is designated.", name=member.name_ar), "success")
+    flash(_("%(name)s is designated.", name=isolate(member.name_ar)), "success")
     return _back(conference.id)
 
 

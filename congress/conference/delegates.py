@@ -10,6 +10,7 @@ from congress.audit.operations import actor_label, record
 from congress.auth.models import User
 from congress.core.rules import RuleRefused
 from congress.extensions import db
+from congress.i18n import isolate
 from congress.members.models import Branch, Member
 from congress.models_common import utcnow
 
@@ -71,7 +72,7 @@ def designate(
     standing = rules.good_standing(member_facts(member))
     if not standing.ok:
         raise RuleRefused.from_decision(
-            standing, _("%(name)s is not a member in good standing.", name=member.name_ar)
+            standing, _("%(name)s is not a member in good standing.", name=isolate(member.name_ar))
         )
     existing = db.session.execute(
         select(Delegate).where(
@@ -79,7 +80,7 @@ def designate(
         )
     ).scalar_one_or_none()
     if existing is not None and existing.status in ACTIVE:
-        raise DelegateError(_("%(name)s is already designated.", name=member.name_ar))
+        raise DelegateError(_("%(name)s is already designated.", name=isolate(member.name_ar)))
     if kind == "delegate":
         seats, article = apportionment.delegates.get(branch.code, 0), apportionment.article
     else:

@@ -12,7 +12,7 @@ from congress.auth.decorators import fresh_login_required, requires
 from congress.bylaws.models import BylawsVersion
 from congress.core.rules import RuleRefused
 from congress.extensions import db
-from congress.i18n import language
+from congress.i18n import isolate, language
 from congress.web.local_time import to_utc
 
 from . import attendance, operations
@@ -149,7 +149,9 @@ def close(conference_id: int):
             _(
                 "The conference cannot close while polls are open: %(titles)s. The election "
                 "committee closes them first.",
-                titles="، ".join(still.titles) if language() == "ar" else ", ".join(still.titles),
+                titles=("، " if language() == "ar" else ", ").join(
+                    isolate(t) for t in still.titles
+                ),
             ),
             "error",
         )

@@ -92,7 +92,7 @@ def _audit(export: Mapping) -> Check:
                 "audit", False, f"the chain breaks between entries {before[0]} and {after[0]}"
             )
     by_seq = {seq: (prev, digest) for seq, prev, digest in links}
-    closed = None
+    closed, closes = None, 0
     for e in audit["entries"]:
         at = datetime.fromisoformat(e["at"])
         digest = chain.entry_hash(
@@ -103,7 +103,9 @@ def _audit(export: Mapping) -> Check:
                 "audit", False, f"entry {e['seq']} ({e['action']}) does not match its hash"
             )
         if e["action"] == "poll.closed":
-            closed = e
+            closed, closes = closed or e, closes + 1
+    if closes > 1:
+        return Check("audit", False, f"the poll is closed {closes} times in the chain")
     if closed is None or closed["hash"] != poll["chain_head_at_close"]:
         return Check("audit", False, "the close entry does not match the recorded chain head")
     data = json.loads(closed["data"])
@@ -121,16 +123,26 @@ def _audit(export: Mapping) -> Check:
     )
 
 
+class TwoEntries(ValueError):
+    """A poll's close or opening recorded twice: the second is a forgery."""
+
+
 def _entry(export: Mapping, action: str) -> dict:
     found = [e for e in export["audit"]["entries"] if e["action"] == action]
-    return json.loads(found[-1]["data"]) if found else {}
+    if len(found) > 1:
+        raise TwoEntries(f"the chain records {len(found)} {action} entries for this poll")
+    return json.loads(found[0]["data"]) if found else {}
 
 
 def _box(export: Mapping) -> Check:
     """The published box is the one whose digests the close entry recorded (and, for a
     sealed box, the opened ballots those the opening recorded): a ballot changed, added
     or dropped after the close fails here. Runs after `_audit` has checked the entries."""
-    closed = _entry(export, "poll.closed")
+    try:
+        closed = _entry(export, "poll.closed")
+        opening = _entry(export, "sealing.box_opened")
+    except TwoEntries as twice:
+        return Check("box", False, str(twice))
     if "box_sha256" not in closed or "trackers_sha256" not in closed:
         return Check("box", False, "the close entry records no digest of the box")
     box = export.get("sealed")
@@ -143,7 +155,7 @@ def _box(export: Mapping) -> Check:
     if box:
         if len({len(c) for c in stored}) > 1:
             return Check("box", False, "the sealed ballots are not all of one length")
-        if box_digest(opened) != _entry(export, "sealing.box_opened").get("opened_sha256"):
+        if box_digest(opened) != opening.get("opened_sha256"):
             return Check(
                 "box", False, "the opened ballots differ from those recorded at the opening"
             )

@@ -13,6 +13,7 @@ from congress.conference.models import Conference, InvalidTransition
 from congress.core import recount
 from congress.core.ballot import canonical
 from congress.extensions import db
+from congress.i18n import isolate
 from congress.models_common import utcnow
 from congress.voting import board, storage
 from congress.voting.models import Poll, PollCandidate
@@ -101,5 +102,5 @@ def describe_runoff(poll: Poll, report: dict) -> str:
     names = {str(c["id"]): c["name_ar"] for c in candidates_section(poll)}
     return _(
         "A runoff is needed between: %(names)s",
-        names="، ".join(names[c] for c in report.get("runoff_candidates", [])),
+        names="، ".join(isolate(names[c]) for c in report.get("runoff_candidates", [])),
     )

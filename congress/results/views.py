@@ -79,6 +79,11 @@ _ALTERED = {
         "The count is refused: the opened ballots are not those recorded in the audit chain "
         "when the box was opened. The refusal is recorded."
     ),
+    "entries": _l(
+        "The count is refused: the audit chain holds a second close or opening entry for this "
+        "poll, which only someone writing to the database can have added. The refusal is "
+        "recorded."
+    ),
 }
 
 

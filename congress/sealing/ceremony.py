@@ -19,6 +19,7 @@ from congress.conference.models import Conference
 from congress.conference.operations import committee_of
 from congress.core import sealed
 from congress.extensions import db
+from congress.i18n import isolate
 from congress.models_common import utcnow
 from congress.voting.models import Poll
 
@@ -80,7 +81,7 @@ def ceremony(poll: Poll, *, actor: User | None) -> PollKey:
         raise SealingError(
             _(
                 "Every committee member must first set a key-holder passphrase. Missing: %(names)s",
-                names=", ".join(missing),
+                names=", ".join(isolate(m) for m in missing),
             )
         )
     rules = rules_of(conference.bylaws_version).certification_rules()

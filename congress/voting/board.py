@@ -15,11 +15,12 @@ from congress.extensions import db
 
 from .models import Ballot, Poll, PollCandidate
 
-VISIBLE = ("closed", "tallied", "certified", "annulled")
+VISIBLE = ("closed", "tallied", "certified")
 
 
 def is_public(poll: Poll) -> bool:
-    """Nothing of the box is shown while a poll is open (invariant 4)."""
+    """Nothing of the box is shown while a poll is open (invariant 4), nor ever for an
+    annulled poll: annulling an open poll would otherwise publish an interim result."""
     return poll.state in VISIBLE
 
 

@@ -342,13 +342,17 @@ def close_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) -
 
 
 def annul(poll: Poll, reason: str, *, actor: User | None) -> None:
+    """An annulled poll publishes nothing of its box, ever (annulling an open poll must not
+    turn it into an interim result), and one annulled while open loses its cast order on
+    disk as a closed one does."""
     if not reason.strip():
         raise PollError(_("An annulment needs a reason."))
+    was_open = poll.state == "open"
     poll.move_to("annulled")
     poll.annulled_reason = reason.strip()
-    record(
-        actions.POLL_ANNULLED,
-        actor=actor_label(actor),
-        subject=f"poll:{poll.id}",
-        data={"reason": reason.strip()[:500], "chain_head": head().hash},
-    )
+    data = {"reason": reason.strip()[:500], "chain_head": head().hash}
+    if was_open:
+        data.update(storage.digests(poll))
+    record(actions.POLL_ANNULLED, actor=actor_label(actor), subject=f"poll:{poll.id}", data=data)
+    if was_open:
+        storage.rewrite(poll)

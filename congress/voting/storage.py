@@ -22,7 +22,9 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import time
 
+from flask import current_app
 from sqlalchemy import delete, insert, select, update
 
 from congress.audit import actions
@@ -40,7 +42,8 @@ SCRUBBED_TABLES = ("ballots", "poll_roll", "opened_ballots")
 
 class BoxAltered(Exception):
     """The box differs from the digest the chain recorded at its close (or opening);
-    `what` is "ballots", "trackers" or "opened"."""
+    `what` is "ballots", "trackers", "opened", or "entries" (the chain holds a second close
+    or opening entry for the poll, or the poll names another close than its first)."""
 
     def __init__(self, what: str):
         self.what = what
@@ -90,6 +93,8 @@ def scrub(poll_id: int) -> bool:
     """After the commit: old row versions destroyed on disk; the poll records when."""
     engine = db.engine
     try:
+        if engine.dialect.name == "postgresql":
+            _wait_for_older_snapshots(engine, poll_id)
         _destroy_old_versions(engine)
     except Exception as failed:
         log.warning("poll %s: storage not scrubbed after the close: %s", poll_id, failed)
@@ -99,6 +104,40 @@ def scrub(poll_id: int) -> bool:
     if engine.dialect.name == "sqlite":  # leave not even that update in the log
         _destroy_old_versions(engine)
     return True
+
+
+# Any snapshot taken before the close (a long report, a dump in progress, a standby with
+# hot_standby_feedback, a replication slot) can still see the old row versions, and
+# VACUUM (FULL) then copies them, "recently dead", into the new file. Wait for them.
+OLDER_SNAPSHOTS = """
+SELECT count(*) FROM (
+  SELECT backend_xmin AS horizon FROM pg_stat_activity
+   WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL
+  UNION ALL SELECT backend_xmin FROM pg_stat_replication WHERE backend_xmin IS NOT NULL
+  UNION ALL SELECT xmin FROM pg_replication_slots WHERE xmin IS NOT NULL
+) AS snapshots
+WHERE age(horizon) >= age(%(close)s::xid)
+"""
+
+
+def _wait_for_older_snapshots(engine, poll_id: int) -> None:
+    raw = engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        driver.autocommit = True
+        close_xid = driver.execute(
+            "SELECT xmin::text FROM poll_roll WHERE poll_id = %(p)s LIMIT 1", {"p": poll_id}
+        ).fetchone()
+        if close_xid is None:
+            return
+        deadline = time.monotonic() + float(current_app.config["SCRUB_WAIT_SECONDS"])
+        while driver.execute(OLDER_SNAPSHOTS, {"close": close_xid[0]}).fetchone()[0]:
+            if time.monotonic() > deadline:
+                raise RuntimeError("a snapshot older than the close is still held")
+            time.sleep(0.2)
+        driver.autocommit = False
+    finally:
+        raw.close()
 
 
 def _destroy_old_versions(engine) -> None:
@@ -125,14 +164,21 @@ def _destroy_old_versions(engine) -> None:
 
 
 def recorded(poll: Poll, action: str) -> dict:
-    """The data of the poll's close (or opening) entry in the chain."""
-    wanted = select(AuditEntry.data).where(
-        AuditEntry.subject == f"poll:{poll.id}", AuditEntry.action == action
-    )
-    if action == actions.POLL_CLOSED:
-        wanted = wanted.where(AuditEntry.hash == poll.chain_head_at_close)
-    data = db.session.execute(wanted.order_by(AuditEntry.seq.desc()).limit(1)).scalar()
-    return json.loads(data) if data else {}
+    """The data of the poll's close (or opening) entry in the chain: the first such entry.
+    A second one is a forgery (the triggers stop UPDATE and DELETE of the log, not an
+    INSERT): the box is then never counted, and the close must be the one the poll names."""
+    entries = db.session.execute(
+        select(AuditEntry.hash, AuditEntry.data)
+        .where(AuditEntry.subject == f"poll:{poll.id}", AuditEntry.action == action)
+        .order_by(AuditEntry.seq)
+    ).all()
+    if len(entries) > 1:
+        raise BoxAltered("entries")
+    if not entries:
+        return {}
+    if action == actions.POLL_CLOSED and entries[0].hash != poll.chain_head_at_close:
+        raise BoxAltered("entries")
+    return json.loads(entries[0].data)
 
 
 def check_box(poll: Poll, opened: list[str] | None = None) -> None:

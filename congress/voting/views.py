@@ -107,7 +107,7 @@ def _ballot_page(poll: Poll, choices: dict, problems=(), status: int = 200):
         }
         return render_template("voting/ballot.html", **{**context, **worst})
 
-    if not any(choices.values()) and not problems:
+    if request.method == "GET":  # an empty ballot: nothing chosen, nothing to hide
         return render(), status
     everyone = [str(c) for c in casting.spec_of(poll.frozen_rules).candidates]
     worst = {

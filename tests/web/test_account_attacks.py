@@ -276,3 +276,21 @@ def test_no_one_grants_a_role_to_themself_and_a_seat_names_who_granted_the_role(
     ]
     [seat] = [s for s in seats if s["user"] == admin.id]
     assert seat["role_granted_by"] == f"user:{other_admin.id}"
+
+
+def test_a_replayed_pending_login_cookie_does_not_reset_its_tries(with_code, make_browser):
+    """The audit replayed one /login/code cookie for 20 wrong codes: the tries of a pending
+    login are now counted on the server, so the sixth is sent back to the password."""
+    user, secret = with_code
+    b = make_browser()
+    assert login(b, user.email, PASSWORD).status_code == 302
+    token = b.token("/login/code")
+    kept = b.client.get_cookie("session").value
+    bad = wrong_code(secret)
+    codes = []
+    for _ in range(6):
+        b.client.set_cookie("session", kept)  # the same pending login, replayed
+        codes.append(
+            b.client.post("/login/code", data={"code": bad, "csrf_token": token}).status_code
+        )
+    assert codes[:4] == [200] * 4 and codes[4] == 302 and codes[5] == 302

@@ -107,3 +107,48 @@ def test_verify_names_a_crafted_export_with_a_number_too_long_to_read(runner, tm
     )
     result = runner.invoke(args=["congress", "verify", str(nested)])
     assert result.exit_code == 1 and "Traceback" not in result.output and "FAIL" in result.output
+
+
+def forge_a_second_close(db, poll_id):
+    """What the audit found: the triggers stop UPDATE and DELETE of the log but not an
+    INSERT, so a writer edits the box, appends a close entry with fresh digests (hashed
+    properly into the chain) and points the poll at it."""
+    from congress.audit import actions
+    from congress.audit.operations import record
+    from congress.database import write_intent
+    from congress.voting import storage
+    from congress.voting.models import Poll
+
+    tamper(db, poll_id, "edit")
+    with write_intent():
+        poll = db.session.get(Poll, poll_id)
+        entry = record(
+            actions.POLL_CLOSED,
+            subject=f"poll:{poll_id}",
+            data={"ballots": 5, "voted": 5, "electorate": 5, **storage.digests(poll)},
+        )
+        poll.chain_head_at_close = entry.hash
+        db.session.commit()
+
+
+def test_a_second_close_entry_appended_by_a_writer_is_refused_by_the_count(
+    closed_motion, committee, db
+):
+    poll_id = closed_motion
+    forge_a_second_close(db, poll_id)
+    assert committee.post(f"/polls/{poll_id}/tally", page=f"/polls/{poll_id}").status_code == 303
+    assert db.session.get(Poll, poll_id).state == "closed"
+    refused = db.session.execute(
+        select(AuditEntry.data).where(AuditEntry.action == "poll.box_altered")
+    ).scalar_one()
+    assert json.loads(refused)["differs"] == "entries"
+
+
+def test_a_second_close_entry_fails_congress_verify(closed_motion, committee, runner, tmp_path, db):
+    poll_id = closed_motion
+    assert committee.post(f"/polls/{poll_id}/tally", page=f"/polls/{poll_id}").status_code == 302
+    forge_a_second_close(db, poll_id)
+    out = tmp_path / "poll.json"
+    runner.invoke(args=["congress", "export", str(poll_id), str(out)])
+    result = runner.invoke(args=["congress", "verify", str(out)])
+    assert result.exit_code == 1 and "closed 2 times" in result.output, result.output

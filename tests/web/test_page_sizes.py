@@ -162,3 +162,19 @@ def test_a_reviewed_ballot_is_the_reviewers_own(motion, make_browser, db):
     thief = voter(make_browser, users[1])
     stolen = thief.post("/vote/cast", {"poll": poll_id, "ballot": token_of(mine)}, page=ballot)
     assert stolen.status_code == 409
+
+
+def test_the_ballot_shown_again_has_one_size_blank_included(council, make_browser, db):
+    """The audit found that going back from the review of a blank ballot gave a page of
+    another size, uncompressed."""
+    poll_id, users = council
+    ids = [str(i) for i in candidate_ids(db, poll_id)]
+    phone = voter(make_browser, users[0])
+    ballot = f"/polls/{poll_id}/ballot"
+    seen = set()
+    for chosen in ([], ids[:1], ids):
+        review = phone.post("/vote/review", {"poll": poll_id, "mark": chosen}, page=ballot)
+        assert review.status_code == 200
+        raw, packed, _ = sizes(phone, ballot, {"ballot": token_of(review)}, ballot)
+        seen.add((raw, packed))
+    assert len(seen) == 1
