@@ -39,11 +39,13 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
     "REQUIRE_TOTP_FOR_STAFF": None,  # None: required in production, optional in development
     "INVITATION_HOURS": 72,
+    "RESET_MINUTES": 60,  # a password reset link's life
     "COOKIE_SECURE": None,  # None: Secure in production (served over HTTPS), not in development
 }
 
 # environment variables that are not plain strings
 _INT_KEYS = {
+    "RESET_MINUTES",
     "SCRUB_WAIT_SECONDS",
     "TOTP_TRIES_PER_LOGIN",
     "TRUSTED_PROXIES",

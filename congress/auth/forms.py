@@ -53,3 +53,15 @@ class ReportForm(FlaskForm):
     """The member did not activate the account: a note for the committee, optional."""
 
     note = TextAreaField(_l("What happened (optional)"), validators=[Length(max=2000)])
+
+
+class ForgotForm(FlaskForm):
+    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+
+
+class ResetForm(FlaskForm):
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
+    )

@@ -28,15 +28,17 @@ from congress.audit.operations import actor_label, record
 from congress.extensions import db, limiter
 from congress.web.safety import safe_next
 
-from . import device, operations, roles, totp
+from . import device, operations, recovery, roles, totp
 from .decorators import fresh_login_required, mark_fresh, requires
 from .forms import (
     ChangePasswordForm,
     CodeForm,
+    ForgotForm,
     LanguageForm,
     LoginForm,
     ReauthForm,
     ReportForm,
+    ResetForm,
     RoleForm,
 )
 from .models import User
@@ -326,6 +328,77 @@ def report_activation():
         "success",
     )
     return redirect(url_for("auth.change_password"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_address_key)
+def forgot_password():
+    """The same answer whether or not the address has an account."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        recovery.request_reset(form.email.data)
+        flash(
+            _(
+                "If an account has this address, a link to choose a new password is on its "
+                "way to it. It works once, within the hour."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/forgot.html", form=form), status
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def reset_password(token: str):
+    try:
+        recovery.find_valid(token)
+    except recovery.InvalidReset:
+        return render_template("auth/reset_invalid.html"), 404
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            recovery.reset_password(token, form.new.data)
+        except recovery.InvalidReset:
+            return render_template("auth/reset_invalid.html"), 404
+        except operations.AccountError as refused:
+            db.session.rollback()
+            for problem in refused.problems:
+                flash(problem, "error")
+            return render_template("auth/reset.html", form=form), 422
+        _fresh_session()
+        flash(_("Your new password is set. Every other session has ended: log in."), "success")
+        return redirect(url_for("auth.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/reset.html", form=form), status
+
+
+@bp.route("/admin/users/<int:user_id>/<any(disable, enable, 'force-reset'):action>", methods=["POST"])
+@requires(roles.ADMIN)
+@fresh_login_required
+def control_account(user_id: int, action: str):
+    """Disable or enable an account, or force its owner to choose a new password."""
+    user = db.session.get(User, user_id) or abort(404)
+    try:
+        if action == "force-reset":
+            recovery.force_reset(user, actor=current_user)
+            flash(
+                _("The password no longer works; a link to choose a new one was sent."), "success"
+            )
+        else:
+            recovery.set_active(user, action == "enable", actor=current_user)
+            flash(
+                _("The account is enabled.")
+                if action == "enable"
+                else _("The account is disabled and its sessions ended."),
+                "success",
+            )
+    except recovery.AccountControlRefused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("auth.users"), 303)
+    return redirect(url_for("auth.users"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

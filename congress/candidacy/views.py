@@ -25,7 +25,9 @@ __all__ = ["bp", "committee_views", "endorsement_views", "member_views"]
 @login_required
 def current():
     """The navigation's entry: the candidates of the conference the site is about."""
-    conference = conference_ops.current() or abort(404)
+    conference = conference_ops.current(drafts=conference_ops.sees_drafts(current_user))
+    if conference is None:
+        abort(404)
     return redirect(url_for("candidacy.index", conference_id=conference.id))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from congress.auth import roles
 from congress.auth.decorators import mark_fresh, requires
+from congress.auth.models import User
 from congress.auth.operations import AccountError
 from congress.core.rules import RuleRefused
 from congress.extensions import db, limiter
@@ -71,6 +72,13 @@ def index(conference_id: int, refusal=None, issued_link=None, status: int = 200)
             .where(Delegate.conference_id == conference.id)
         ).scalars()
     }
+    with_account = set(
+        db.session.execute(
+            select(User.member_id).where(
+                User.member_id.in_([d.member_id for d in rows]), User.password_hash.is_not(None)
+            )
+        ).scalars()
+    )
     return render_template(
         "conference/delegates.html",
         conference=conference,
@@ -78,6 +86,8 @@ def index(conference_id: int, refusal=None, issued_link=None, status: int = 200)
         standing=standing,
         branches=branches,
         delegates=rows,
+        by_id={d.id: d for d in rows},
+        with_account=with_account,
         pending=pending,
         method_text=rules.article(apportionment.article).summary.get(language()),
         designate_form=DesignateForm(),
@@ -162,7 +172,13 @@ def decide(conference_id: int, delegate_id: int, action: str):
         flash(_("Only a designated or accredited delegate can be invited."), "error")
         return _back(conference_id, 303)
     except invitations.AlreadyActive:
-        flash(_("This member already has an active account: they log in with it."), "error")
+        flash(
+            _(
+                "This member already has an active account: they log in with it, or choose "
+                "a new password with “Forgot your password?”."
+            ),
+            "error",
+        )
         return _back(conference_id, 303)
     flash(_("Done."), "success")
     return _back(conference_id)

@@ -69,6 +69,8 @@ def issue_for_member(member: Member, *, actor: User | None) -> tuple[Invitation,
 
 
 def _issue(member: Member, delegate: Delegate | None, actor: User | None) -> tuple[Invitation, str]:
+    if account_of(member) is not None:  # a link would be dead: they log in, or reset
+        raise AlreadyActive()
     now = utcnow()
     db.session.execute(
         update(Invitation)

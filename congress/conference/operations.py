@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from congress.audit import actions
 from congress.audit.operations import actor_label, record
+from congress.auth import roles as role_names
 from congress.auth.models import User
 from congress.bylaws.models import BylawsVersion
 from congress.core.rules import RuleRefused
@@ -204,16 +205,19 @@ def on_committee(conference: Conference, user) -> bool:
     return db.session.get(CommitteeSeat, (conference.id, user.id)) is not None
 
 
-def current() -> Conference | None:
-    """The conference the site is about: the latest that is not closed, else the latest."""
-    open_one = db.session.execute(
-        select(Conference)
-        .where(Conference.state != "closed")
-        .order_by(Conference.starts_at.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    if open_one is not None:
-        return open_one
-    return db.session.execute(
-        select(Conference).order_by(Conference.starts_at.desc()).limit(1)
-    ).scalar_one_or_none()
+LIVE_ORDER = ("in_session", "registration_closed", "convened", "draft", "closed")
+
+
+def current(*, drafts: bool = True) -> Conference | None:
+    """The conference the site is about: the one in session, else one convened, else (for
+    those who may see drafts) a draft, else the latest closed; the latest date breaks ties."""
+    states = [s for s in LIVE_ORDER if drafts or s != "draft"]
+    rows = db.session.execute(
+        select(Conference).where(Conference.state.in_(states)).order_by(Conference.starts_at.desc())
+    ).scalars()
+    return min(rows, key=lambda c: states.index(c.state), default=None)
+
+
+def sees_drafts(user) -> bool:
+    """Drafts are the administrator's work in progress: only staff see them."""
+    return bool(user.is_authenticated and user.has_role(role_names.ADMIN))

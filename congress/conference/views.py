@@ -43,15 +43,18 @@ def in_conference(conference: Conference, user) -> bool:
 
 @bp.route("/")
 def index():
-    conferences = (
-        db.session.execute(select(Conference).order_by(Conference.starts_at.desc())).scalars().all()
-    )
+    query = select(Conference).order_by(Conference.starts_at.desc())
+    if not operations.sees_drafts(current_user):  # a draft is the administrator's work
+        query = query.where(Conference.state != "draft")
+    conferences = db.session.execute(query).scalars().all()
     return render_template("conference/index.html", conferences=conferences)
 
 
 @bp.route("/<int:conference_id>")
 def page(conference_id: int):
     conference = get_conference(conference_id)
+    if conference.state == "draft" and not operations.sees_drafts(current_user):
+        abort(404)
     rules = bylaws_of(conference)
     return render_template(
         "conference/page.html",

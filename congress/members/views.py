@@ -79,7 +79,13 @@ def invite(member_id: int):
         flash(_("A member who has resigned cannot get an account."), "error")
         return redirect(url_for("members.index"), 303)
     except invitations.AlreadyActive:
-        flash(_("This member already has an active account: they log in with it."), "error")
+        flash(
+            _(
+                "This member already has an active account: they log in with it, or choose "
+                "a new password with “Forgot your password?”."
+            ),
+            "error",
+        )
         return redirect(url_for("members.index"), 303)
     if not invitation.shown_to_staff:  # mailed: the link reaches the member only
         flash(_("The link was mailed to the member; it is shown to no one else."), "success")

@@ -62,6 +62,11 @@ TABLE: dict[tuple[str, str], Case] = {
     ("/language", "POST"): Case("/language", ALL_OK),
     ("/logout", "POST"): Case("/logout", LOGGED_IN, last=True),
     ("/account", "GET"): Case("/account", LOGGED_IN),
+    ("/forgot-password", "GET"): Case("/forgot-password", ALL_OK),
+    ("/forgot-password", "POST"): Case("/forgot-password", ALL_OK, {"email": ""}),
+    # an unknown token: the same 404 page for everyone, nothing changes
+    ("/reset/<token>", "GET"): Case("/reset/not-a-token", "404 404 404 404 404 404 404 404 404"),
+    ("/reset/<token>", "POST"): Case("/reset/not-a-token", "404 404 404 404 404 404 404 404 404"),
     # a note too long for the form: refused by the form, so nothing is reported
     ("/account/report-activation", "POST"): Case(
         "/account/report-activation", LOGGED_IN, {"note": "x" * 2001}
@@ -75,6 +80,10 @@ TABLE: dict[tuple[str, str], Case] = {
     # --- administration ------------------------------------------------------------------
     ("/admin/users", "GET"): Case("/admin/users", ADMIN),
     ("/admin/users/<int:user_id>/roles", "POST"): Case("/admin/users/{member_user}/roles", ADMIN),
+    # enabling an active account changes nothing
+    ("/admin/users/<int:user_id>/<any(disable, enable, 'force-reset'):action>", "POST"): Case(
+        "/admin/users/{member_user}/enable", ADMIN
+    ),
     ("/admin/bylaws", "GET"): Case("/admin/bylaws", ADMIN),
     ("/admin/bylaws", "POST"): Case("/admin/bylaws", ADMIN),
     ("/audit/", "GET"): Case("/audit/", AUDIT_READERS),
@@ -269,6 +278,8 @@ SELF_SERVICE = {
     ("/account/two-factor", "POST"),
     ("/account/key-holder", "POST"),
     ("/account/report-activation", "POST"),
+    ("/forgot-password", "POST"),
+    ("/reset/<token>", "POST"),
     ("/reauthenticate", "POST"),
     ("/conferences/activate/<token>", "POST"),
 }

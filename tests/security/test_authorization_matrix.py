@@ -126,6 +126,7 @@ def test_undeclared_methods_are_refused(app, client):
             .replace("<any(accept, decline, withdraw):action>", "accept")
             .replace("<any(approve, reject, decide, remove):action>", "approve")
             .replace("<any(endorse, unendorse):action>", "endorse")
+            .replace("<any(disable, enable, 'force-reset'):action>", "disable")
         )
         for name in (
             "conference_id",
@@ -345,6 +346,10 @@ def observer_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dic
                 f"/admin/users/{world.user_ids['member']}/roles",
                 {"role": "administrator", "action": "grant"},
             ),
+        ],
+        ("/admin/users/<int:user_id>/<any(disable, enable, 'force-reset'):action>", "POST"): [
+            (f"/admin/users/{world.user_ids['member']}/{action}", {})
+            for action in ("disable", "force-reset")
         ],
         ("/admin/bylaws", "POST"): [("/admin/bylaws", {"text": example_text() + "\n# v2\n"})],
         ("/members/import", "POST"): [("/members/import", {})],
