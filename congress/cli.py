@@ -74,23 +74,34 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 
 @cli.command("demo")
 @click.option("--force", is_flag=True, help="Allow loading demo data in production.")
+@click.option("--bare", is_flag=True, help="Only the organization: no sitting, votes, results.")
 @with_appcontext
-def demo_command(force: bool) -> None:
-    """Load the demo organization once and print the demo logins."""
+def demo_command(force: bool, bare: bool) -> None:
+    """Load the demo organization once, staged to be tried at once, and print the logins."""
     from flask import current_app
 
+    from congress.auth.operations import find_user_by_email
     from congress.demo import DEMO_LOGINS, load_demo
+    from congress.demo_stage import DELEGATE_PASSWORD, stage
 
     if current_app.config["ENV_NAME"] == "production" and not force:
         click.echo("Refusing to load demo data in production (use --force).", err=True)
         sys.exit(1)
     with write_intent():
         loaded = load_demo()
+        if loaded and not bare:
+            stage(find_user_by_email(DEMO_LOGINS[0][1]))
         db.session.commit()
     click.echo("Demo data loaded." if loaded else "Demo data already present.")
     click.echo("Demo logins (email / password):")
     for role, email, password in DEMO_LOGINS:
         click.echo(f"  {role:<22} {email:<28} {password}")
+    if not bare:
+        from congress.demo_stage import demo_delegate_logins
+
+        for role, email, password in demo_delegate_logins():
+            click.echo(f"  {role:<22} {email:<28} {password}")
+        click.echo(f"  (the other delegates on the Delegates page: the same password, {DELEGATE_PASSWORD})")
 
 
 @audit_cli.command("verify")

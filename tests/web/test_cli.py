@@ -24,7 +24,34 @@ def test_demo_loads_four_branches_sixty_members_and_the_staff_once(runner, db):
     assert db.session.execute(select(func.count(Member.id))).scalar() == 60
     again = runner.invoke(args=["congress", "demo"])
     assert "already present" in again.output
-    assert db.session.execute(select(func.count(User.id))).scalar() == 8  # 5 on the committee
+    staff = db.session.execute(select(func.count(User.id)).where(User.member_id.is_(None)))
+    assert staff.scalar() == 8  # 5 on the committee
+
+
+def test_the_demo_can_be_tried_at_once_whatever_the_day(runner, db, make_browser):
+    """Issue 15.11: `make run` on any date gives a conference where a new user can check in,
+    stand as a candidate, vote in an open poll and read a certified result; the logins it
+    prints are the ones README.md describes."""
+    runner.invoke(args=["congress", "init"])
+    result = runner.invoke(args=["congress", "demo"])
+    assert result.exit_code == 0, result.output
+    for email, what in (
+        ("member01@congress.test", "delegate, present"),
+        ("member02@congress.test", "delegate, to check in"),
+    ):
+        assert what in result.output and email in result.output
+    present, late = make_browser(), make_browser()
+    assert present.login("member01@congress.test", "delegate-demo-2026").status_code == 302
+    assert late.login("member02@congress.test", "delegate-demo-2026").status_code == 302
+    home = present.get("/").get_data(as_text=True)
+    assert "صوّت الآن" in home and "النتائج المصدَّقة" in home  # vote now; certified results
+    assert "سجّل حضورك" in late.get("/").get_data(as_text=True)  # check in
+    from congress.conference.models import Conference
+
+    conference = db.session.execute(select(Conference)).scalar_one()
+    mine = present.get(f"/conferences/{conference.id}/candidacy").get_data(as_text=True)
+    assert f'action="/conferences/{conference.id}/candidacy/stand"' in mine
+    assert runner.invoke(args=["congress", "audit", "verify"]).exit_code == 0
 
 
 def test_create_admin_refuses_a_weak_password(runner, db):
