@@ -1,7 +1,7 @@
 """Import every domain's models so the metadata (and Alembic) sees all tables."""
 
 from congress.audit.models import AuditEntry, AuditHead  # noqa: F401
-from congress.auth.models import PasswordReset, User, UserRole  # noqa: F401
+from congress.auth.models import PasswordReset, RecoveryCode, User, UserRole  # noqa: F401
 from congress.bylaws.models import BylawsVersion  # noqa: F401
 from congress.candidacy.models import (  # noqa: F401
     BodyMember,

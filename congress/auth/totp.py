@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import secrets
 import time
 
 import pyotp
@@ -56,9 +57,9 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 
 def qr_data_uri(uri: str) -> str:
-    """An SVG QR code drawn here, inlined as data: (no request to another host)."""
-    svg = segno.make(uri, error="m").svg_inline(scale=4)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    """An SVG QR code drawn here, inlined as data: (no request to another host); a
+    standalone SVG needs its namespace, which segno's data URI carries."""
+    return segno.make(uri, error="m").svg_data_uri(scale=4)
 
 
 def _matching_step(secret: str, code: str, now: float) -> int | None:
@@ -73,11 +74,62 @@ def _matching_step(secret: str, code: str, now: float) -> int | None:
     return None
 
 
+RECOVERY_CODES = 10
+
+
+def _recovery_hash(user: User, code: str) -> str:
+    normal = "".join(ch for ch in code.lower() if ch.isalnum())
+    return hashlib.sha256(f"congress recovery\x00{user.id}\x00{normal}".encode()).hexdigest()
+
+
+def new_recovery_codes(user: User) -> list[str]:
+    """Ten one-time codes (replacing any earlier ones), shown once, kept as hashes."""
+    from congress.extensions import db
+
+    from .models import RecoveryCode
+
+    db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = []
+    for _ in range(RECOVERY_CODES):
+        raw = base64.b32encode(secrets.token_bytes(5)).decode().lower()
+        code = f"{raw[:4]}-{raw[4:]}"
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=_recovery_hash(user, code)))
+        codes.append(code)
+    db.session.flush()
+    return codes
+
+
+def _use_recovery_code(user: User, code: str) -> bool:
+    from sqlalchemy import update
+
+    from congress.extensions import db
+    from congress.models_common import utcnow
+
+    from .models import RecoveryCode
+
+    used = db.session.execute(
+        update(RecoveryCode)
+        .where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == _recovery_hash(user, code),
+            RecoveryCode.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if used:
+        record(actions.RECOVERY_CODE_USED, actor=actor_label(user), subject=f"user:{user.id}")
+    return used == 1
+
+
 def verify(user: User, code: str, *, secret: str | None = None, now: float | None = None) -> bool:
-    """True once per code; records the step so the same code is refused afterwards."""
+    """True once per code; records the step so the same code is refused afterwards. An
+    enrolled account's one-time recovery code (xxxx-xxxx) is accepted once instead."""
     secret = secret or user.totp_secret
     if not secret:
         return False
+    if "-" in code and secret == user.totp_secret:
+        return _use_recovery_code(user, code)
     step = _matching_step(secret, code, time.time() if now is None else now)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         return False

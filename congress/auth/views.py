@@ -227,8 +227,9 @@ def login_code():
 @login_required
 def two_factor():
     """Enrol an authenticator app: scan, then prove it works with one code."""
+    required = totp.required_for(current_user)
     if current_user.totp_secret:
-        return render_template("auth/two_factor.html", enabled=True)
+        return render_template("auth/two_factor.html", enabled=True, required=required)
     secret = totp.open_setup(session.get("totp_setup", "")) or totp.new_secret()
     session["totp_setup"] = totp.seal_setup(secret)  # the cookie is signed, not secret
     form = CodeForm()
@@ -236,16 +237,37 @@ def two_factor():
         if totp.enable(current_user, secret, form.code.data):
             session.pop("totp_setup", None)
             mark_fresh()
-            flash(_("Two-step login is on for your account."), "success")
-            return redirect(url_for("web.home"))
+            codes = totp.new_recovery_codes(current_user)
+            return render_template("auth/recovery_codes.html", codes=codes, first=True)
         flash(_("The code is not correct or was already used."), "error")
         status = 422
     else:
         status = 422 if request.method == "POST" else 200
     uri = totp.provisioning_uri(current_user, secret)
     return render_template(
-        "auth/two_factor.html", enabled=False, form=form, secret=secret, qr=totp.qr_data_uri(uri)
+        "auth/two_factor.html",
+        enabled=False,
+        required=required,
+        form=form,
+        secret=secret,
+        qr=totp.qr_data_uri(uri),
     ), status
+
+
+@bp.route("/account/two-factor/recovery-codes", methods=["POST"])
+@login_required
+@fresh_login_required
+def new_recovery_codes():
+    """New one-time codes replace the old ones (a printed sheet lost or used up)."""
+    if not current_user.totp_secret:
+        return redirect(url_for("auth.two_factor"))
+    codes = totp.new_recovery_codes(current_user)
+    record(
+        actions.RECOVERY_CODES_RENEWED,
+        actor=actor_label(current_user),
+        subject=f"user:{current_user.id}",
+    )
+    return render_template("auth/recovery_codes.html", codes=codes, first=False)
 
 
 @bp.before_app_request
@@ -375,7 +397,9 @@ def reset_password(token: str):
     return render_template("auth/reset.html", form=form), status
 
 
-@bp.route("/admin/users/<int:user_id>/<any(disable, enable, 'force-reset'):action>", methods=["POST"])
+@bp.route(
+    "/admin/users/<int:user_id>/<any(disable, enable, 'force-reset'):action>", methods=["POST"]
+)
 @requires(roles.ADMIN)
 @fresh_login_required
 def control_account(user_id: int, action: str):

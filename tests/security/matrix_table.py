@@ -75,6 +75,10 @@ TABLE: dict[tuple[str, str], Case] = {
     ("/account/password", "POST"): Case("/account/password", LOGGED_IN),
     ("/account/two-factor", "GET"): Case("/account/two-factor", LOGGED_IN),
     ("/account/two-factor", "POST"): Case("/account/two-factor", LOGGED_IN),
+    # without a second factor enrolled: sent to the enrolment page, nothing changes
+    ("/account/two-factor/recovery-codes", "POST"): Case(
+        "/account/two-factor/recovery-codes", LOGGED_IN
+    ),
     ("/reauthenticate", "GET"): Case("/reauthenticate", LOGGED_IN),
     ("/reauthenticate", "POST"): Case("/reauthenticate", LOGGED_IN),
     # --- administration ------------------------------------------------------------------
@@ -276,6 +280,7 @@ SELF_SERVICE = {
     ("/language", "POST"),
     ("/account/password", "POST"),
     ("/account/two-factor", "POST"),
+    ("/account/two-factor/recovery-codes", "POST"),
     ("/account/key-holder", "POST"),
     ("/account/report-activation", "POST"),
     ("/forgot-password", "POST"),
