@@ -101,7 +101,9 @@ def demo_command(force: bool, bare: bool) -> None:
 
         for role, email, password in demo_delegate_logins():
             click.echo(f"  {role:<22} {email:<28} {password}")
-        click.echo(f"  (the other delegates on the Delegates page: the same password, {DELEGATE_PASSWORD})")
+        click.echo(
+            f"  (the other delegates on the Delegates page: the same password, {DELEGATE_PASSWORD})"
+        )
 
 
 @audit_cli.command("verify")

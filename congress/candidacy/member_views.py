@@ -218,6 +218,7 @@ def statement(conference_id: int, candidacy_id: int):
             form=form,
             limit=limit,
             max_kb=photos.max_bytes() // 1024,
+            editable=statements.editable(candidacy, conference, utcnow()),
             refusal=refusal,
             error=error,
         ), status
