@@ -87,6 +87,9 @@ def _register_blueprints(app: Flask) -> None:
     from .voting.views import bp as voting_bp
 
     app.register_blueprint(voting_bp)
+    from .voting.turnout_views import bp as turnout_bp
+
+    app.register_blueprint(turnout_bp)
     app.register_blueprint(results_bp)
     from .results.minutes_views import bp as minutes_bp
 

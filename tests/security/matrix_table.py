@@ -232,6 +232,13 @@ TABLE: dict[tuple[str, str], Case] = {
     ("/vote/review", "POST"): Case("/vote/review", ON_THE_ROLL, data={"poll": "{open_poll}"}),
     ("/vote/cast", "POST"): Case("/vote/cast", LOGGED_IN),
     ("/polls/<int:poll_id>/board", "GET"): Case("/polls/{tallied_poll}/board", LOGGED_IN),
+    ("/polls/<int:poll_id>/turnout", "GET"): Case(
+        "/polls/{open_poll}/turnout", "login 403 403 403 403 403 ok 403 403"
+    ),
+    # a counted poll: no reminder (refused), nothing sent, nothing changes
+    ("/polls/<int:poll_id>/remind", "POST"): Case(
+        "/polls/{tallied_poll}/remind", "login 403 403 403 403 403 ok 403 403"
+    ),
     # --- results -------------------------------------------------------------------------
     ("/polls/<int:poll_id>/tally", "POST"): Case("/polls/{draft_poll}/tally", COMMITTEE),
     ("/polls/<int:poll_id>/sign", "POST"): Case("/polls/{draft_poll}/sign", COMMITTEE),

@@ -352,6 +352,7 @@ def observer_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dic
             for action in ("disable", "force-reset")
         ],
         ("/admin/bylaws", "POST"): [("/admin/bylaws", {"text": example_text() + "\n# v2\n"})],
+        ("/polls/<int:poll_id>/remind", "POST"): [(f"/polls/{world.open_poll}/remind", {})],
         ("/members/import", "POST"): [("/members/import", {})],
         ("/members/<int:member_id>/invite", "POST"): [
             (f"/members/{world.plain_member}/invite", {}),

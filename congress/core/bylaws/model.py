@@ -99,6 +99,8 @@ class Bylaws:
         yield from (k.window, k.eligibility, k.endorsements, k.several_bodies, k.statement)
         v = self.voting
         yield from (v.electorate, v.ballot_order, v.security)
+        if v.turnout is not None:
+            yield v.turnout
         yield from self.motions.majorities.values()
         yield from self.motions.categories.values()
         yield self.ties
@@ -148,6 +150,10 @@ class Bylaws:
     def objection_deadline(self, certified_at: dt.datetime) -> Cited[dt.datetime]:
         """When objections to a result certified at this instant close."""
         return _timeline.objection_deadline(self, certified_at)
+
+    def objections_open(self, at: dt.datetime, closes: dt.datetime) -> Decision:
+        """May an objection to a result be filed now, its window closing at `closes`?"""
+        return _timeline.objections_open(self, at, closes)
 
     def electorate_default(self) -> Cited[str]:
         """Who votes in conference polls by default."""

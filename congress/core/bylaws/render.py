@@ -36,6 +36,7 @@ RENDERERS: dict[type, Callable[[Any, Any], Text]] = {
     s.ElectorateRule: p.electorate,
     s.BallotOrder: p.ballot_order,
     s.Security: p.security,
+    s.Turnout: p.turnout,
     s.Majority: p.majority,
     s.Category: p.category,
     s.Ties: p.ties,

@@ -44,6 +44,7 @@ from congress.core.bylaws.schema_process import (
     Signatures,
     Statement,
     Ties,
+    Turnout,
     Voting,
 )
 
@@ -84,5 +85,6 @@ __all__ = [
     "Statement",
     "Threshold",
     "Ties",
+    "Turnout",
     "Voting",
 ]

@@ -78,13 +78,22 @@ class Security(Rule):
 
 
 @dataclass(frozen=True)
+class Turnout(Rule):
+    """Whether the election committee sees, while a poll is open, who has not voted yet
+    (never what anyone voted), and may remind them; observers always see counts only."""
+
+    names_to_committee: bool
+    reminders: bool
+
+
+@dataclass(frozen=True)
 class Voting:
-    """Electorate, ballot order and delegate authentication."""
+    """Electorate, ballot order, delegate authentication and what turnout shows."""
 
     electorate: ElectorateRule
     ballot_order: BallotOrder
     security: Security
-
+    turnout: Turnout | None = None  # absent: counts only
 
 @dataclass(frozen=True)
 class Majority(Rule):

@@ -42,6 +42,7 @@ from congress.core.bylaws.schema import (
     Statement,
     Threshold,
     Ties,
+    Turnout,
     Voting,
 )
 from congress.core.bylaws.wording import count
@@ -239,7 +240,13 @@ def voting(t: Table) -> Voting:
     )
     s = section(t, "security", (*RULE, "totp_for_delegates"))
     security = Security(*s.rule_head(), s.path, s.boolean("totp_for_delegates"))
-    return Voting(electorate, order, security)
+    turnout = None
+    if t.has("turnout"):
+        n = section(t, "turnout", (*RULE, "names_to_committee", "reminders"))
+        turnout = Turnout(
+            *n.rule_head(), n.path, n.boolean("names_to_committee"), n.boolean("reminders")
+        )
+    return Voting(electorate, order, security, turnout)
 
 
 def motions(t: Table) -> Motions:

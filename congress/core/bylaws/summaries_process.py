@@ -113,6 +113,26 @@ def security(b: Bylaws, r: s.Security) -> Text:
     return Text("رمز التحقق المؤقت (TOTP) اختياري للمندوبين", "TOTP is optional for delegates")
 
 
+def turnout(b: Bylaws, r: s.Turnout) -> Text:
+    if not r.names_to_committee:
+        return Text(
+            "لا يُعرف أثناء الاقتراع إلا عدد من صوّتوا",
+            "While a poll is open, only the number who voted is known",
+        )
+    if r.reminders:
+        return Text(
+            "ترى لجنة الانتخابات أثناء الاقتراع أسماء من لم يصوّتوا بعد، ولها أن تذكّرهم، ولا"
+            " يرى أحدٌ ما صوّت به أحد",
+            "While a poll is open the election committee sees who has not voted yet and may"
+            " remind them; no one sees what anyone voted",
+        )
+    return Text(
+        "ترى لجنة الانتخابات أثناء الاقتراع أسماء من لم يصوّتوا بعد، ولا يرى أحدٌ ما صوّت به أحد",
+        "While a poll is open the election committee sees who has not voted yet; no one sees"
+        " what anyone voted",
+    )
+
+
 def majority(b: Bylaws, r: s.Majority) -> Text:
     rule = threshold(r.threshold.fraction, r.threshold.strict, BASES[r.base])
     return T("يُقَرّ بموافقة {r}", "Passes with the support of {r}", r=rule)

@@ -111,7 +111,7 @@ def _read(data: dict[str, object], r: Reader, digest: str) -> Bylaws | None:
         )
     )
     voting = sections.voting(
-        sections.section(root, "voting", ("electorate", "ballot_order", "security"))
+        sections.section(root, "voting", ("electorate", "ballot_order", "security", "turnout"))
     )
     motions = sections.motions(sections.section(root, "motions", ("majorities", "categories")))
     ties = sections.ties(sections.section(root, "ties", (*RULE, "default", "seed")))
