@@ -60,6 +60,10 @@ def run_tally(poll: Poll, *, actor: User | None) -> Tally:
     tally.counted_at, tally.counted_by_id = utcnow(), actor.id if actor else None
     poll.move_to("tallied")
     db.session.flush()
+    from congress import notifications
+    from congress.conference.operations import committee_of
+
+    notifications.signature_awaited(poll, committee_of(conference), actor)
     record(
         actions.POLL_TALLIED,
         actor=actor_label(actor),

@@ -13,6 +13,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 
+from congress import notifications
 from congress.audit import actions
 from congress.audit.models import AuditEntry
 from congress.audit.operations import actor_label, head, record
@@ -288,6 +289,7 @@ def open_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) ->
     )
     poll.move_to("open")
     poll.opened_at, poll.electorate_size = now, len(voters)
+    notifications.poll_opened(poll, voters)
     poll.quorum = json.dumps(snapshot.as_dict(), sort_keys=True)
     record(
         actions.POLL_OPENED,
