@@ -30,6 +30,8 @@ def new_motion(committee, conference_id, category="policy_paper"):
 
 
 def act(committee, poll_id, action, **data):
+    """Open, close or annul, ticking the box that confirms it as the page asks."""
+    data = {"confirm": "yes", **data}
     return committee.post(f"/polls/{poll_id}/{action}", data, page=f"/polls/{poll_id}")
 
 

@@ -48,6 +48,22 @@ class MotionForm(FlaskForm):
     )
 
 
+class PollEditForm(FlaskForm):
+    """A draft's texts (a motion's) and closing time; the body and the seal stay as created."""
+
+    title_ar = StringField(_l("Title (Arabic)"), validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=300)])
+    text_ar = TextAreaField(_l("Text (Arabic)"), validators=[Optional(), Length(max=20000)])
+    text_en = TextAreaField(_l("Text (English)"), validators=[Optional(), Length(max=20000)])
+    category = SelectField(
+        _l("Category"), choices=[SelectChoice(k, v) for k, v in CATEGORY_LABELS.items()]
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes automatically at (optional, your time zone)"),
+        validators=[Optional(), sane_datetime, existing_local_time],
+    )
+
+
 POLL_STATES = {
     "draft": _l("draft"),
     "open": _l("open"),

@@ -180,6 +180,11 @@ def create(conference_id: int):
 def transition(poll_id: int, action: str):
     poll = get_poll(poll_id)
     committee_only(poll)
+    if action not in ("open", "close", "annul"):
+        abort(404)
+    if request.form.get("confirm") != "yes":  # the box on the form: no change unconfirmed
+        flash(_("Tick the box to confirm; nothing was changed."), "error")
+        return redirect(url_for("voting.page", poll_id=poll.id), 303)
     try:
         if action == "open":
             polls.open_poll(poll, actor=current_user)
@@ -323,3 +328,6 @@ def bulletin(poll_id: int):
         found=found,
         groups=tracker_groups,
     )
+
+
+from . import draft_views  # noqa: E402, F401  (its routes are on this blueprint)

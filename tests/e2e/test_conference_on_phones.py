@@ -393,6 +393,7 @@ def create_and_open(c1: Phone, cid: int, body: str) -> int:
     election.locator("input[name=e-confirm]").check()
     c1.submit(election.locator("button[type=submit]"), f"poll-draft-{body}")
     poll_id = int(re.search(r"/polls/(\d+)$", c1.path()).group(1))
+    c1.page.check("form[action$='/open'] input[name=confirm]")
     c1.submit("form[action$='/open'] button", f"poll-open-{body}")
     return poll_id
 
@@ -469,6 +470,7 @@ def vote_by_keyboard(phone: Phone, poll_id: int) -> None:
 
 def close_and_count(c1: Phone, poll_id: int) -> None:
     c1.goto(f"/polls/{poll_id}", "poll-to-close")
+    c1.page.check("form[action$='/close'] input[name=confirm]")
     c1.submit("form[action$='/close'] button", "poll-closed")
     tally = c1.page.locator(f"form[action$='/polls/{poll_id}/tally'] button")
     c1.submit(tally, "counted")

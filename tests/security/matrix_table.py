@@ -40,6 +40,7 @@ CANDIDATE_ANSWERS = "login 404 403 403 ok 404 403 404 404"
 MEMBERS_OF_ROLL = "login ok ok ok ok 403 403 403 403"  # accounts linked to a member
 KEY_HOLDERS = COMMITTEE  # the role (and, for a share, an envelope of the poll's key)
 ON_THE_ROLL = "login 403 403 ok 403 403 403 403 403"  # the open poll's roll
+OBJECTORS = "login 403 403 ok 403 403 403 403 403"  # the conference's accredited delegates
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ TABLE: dict[tuple[str, str], Case] = {
     ("/", "GET"): Case("/", ALL_OK),
     ("/healthz", "GET"): Case("/healthz", ALL_OK),
     ("/bylaws", "GET"): Case("/bylaws", ALL_OK),
+    ("/bylaws.toml", "GET"): Case("/bylaws.toml", ALL_OK),
     ("/login", "GET"): Case("/login", ALL_OK),
     ("/login", "POST"): Case("/login", ALL_OK),
     ("/login/code", "GET"): Case("/login/code", NO_SESSION),
@@ -135,6 +137,12 @@ TABLE: dict[tuple[str, str], Case] = {
     ),
     ("/conferences/<int:conference_id>/attendance", "GET"): Case(
         "/conferences/{conference}/attendance", OFFICERS
+    ),
+    ("/conferences/<int:conference_id>/delegates.csv", "GET"): Case(
+        "/conferences/{conference}/delegates.csv", DELEGATE_LIST
+    ),
+    ("/conferences/<int:conference_id>/attendance.csv", "GET"): Case(
+        "/conferences/{conference}/attendance.csv?sitting=1", DELEGATE_LIST
     ),
     ("/conferences/<int:conference_id>/attendance", "POST"): Case(
         "/conferences/{conference}/attendance",
@@ -232,6 +240,11 @@ TABLE: dict[tuple[str, str], Case] = {
     ("/vote/review", "POST"): Case("/vote/review", ON_THE_ROLL, data={"poll": "{open_poll}"}),
     ("/vote/cast", "POST"): Case("/vote/cast", LOGGED_IN),
     ("/polls/<int:poll_id>/board", "GET"): Case("/polls/{tallied_poll}/board", LOGGED_IN),
+    ("/polls/<int:poll_id>/edit", "GET"): Case("/polls/{draft_poll}/edit", COMMITTEE),
+    ("/polls/<int:poll_id>/edit", "POST"): Case("/polls/{draft_poll}/edit", COMMITTEE),
+    # without the confirming box: nothing is deleted
+    ("/polls/<int:poll_id>/delete", "POST"): Case("/polls/{draft_poll}/delete", COMMITTEE),
+    ("/polls/<int:poll_id>/preview", "GET"): Case("/polls/{draft_poll}/preview", COMMITTEE),
     ("/polls/<int:poll_id>/turnout", "GET"): Case(
         "/polls/{open_poll}/turnout", "login 403 403 403 403 403 ok 403 403"
     ),
@@ -251,6 +264,14 @@ TABLE: dict[tuple[str, str], Case] = {
     ),
     ("/polls/<int:poll_id>/export.blt", "GET"): Case(
         "/polls/{stv_poll}/export.blt", COUNT_BEFORE_CERTIFICATION
+    ),
+    # an objection without grounds: the delegate's is refused by the operation (422)
+    ("/polls/<int:poll_id>/objection", "POST"): Case(
+        "/polls/{certified_poll}/objection", OBJECTORS
+    ),
+    # no objection named: refused by the operation, nothing decided
+    ("/polls/<int:poll_id>/objection/decide", "POST"): Case(
+        "/polls/{certified_poll}/objection/decide", COMMITTEE
     ),
     # --- the sealed box ------------------------------------------------------------------
     ("/account/key-holder", "GET"): Case("/account/key-holder", KEY_HOLDERS),

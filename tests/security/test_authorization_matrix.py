@@ -288,9 +288,9 @@ def test_a_committee_acts_only_on_its_own_conference(app, make_browser, db):
     c, c2 = world.conference, world.other_conference
     before = checksum()
     checks = [
-        (outsider, "POST", f"/polls/{world.draft_poll}/open", {}),
-        (outsider, "POST", f"/polls/{world.open_poll}/close", {}),
-        (outsider, "POST", f"/polls/{world.open_poll}/annul", {"reason": "x"}),
+        (outsider, "POST", f"/polls/{world.draft_poll}/open", {"confirm": "yes"}),
+        (outsider, "POST", f"/polls/{world.open_poll}/close", {"confirm": "yes"}),
+        (outsider, "POST", f"/polls/{world.open_poll}/annul", {"reason": "x", "confirm": "yes"}),
         (outsider, "POST", f"/polls/{world.tallied_poll}/tally", {}),
         (outsider, "POST", f"/polls/{world.tallied_poll}/sign", {"decision": "sign"}),
         (outsider, "POST", f"/polls/{world.tallied_poll}/runoff", {}),
@@ -309,8 +309,8 @@ def test_a_committee_acts_only_on_its_own_conference(app, make_browser, db):
             f"/conferences/{c}/candidacies/{world.candidacy}/remove",
             {"reason": "x"},
         ),
-        (committee, "POST", f"/polls/{world.other_poll}/open", {}),
-        (committee, "POST", f"/polls/{world.other_poll}/annul", {"reason": "x"}),
+        (committee, "POST", f"/polls/{world.other_poll}/open", {"confirm": "yes"}),
+        (committee, "POST", f"/polls/{world.other_poll}/annul", {"reason": "x", "confirm": "yes"}),
         (committee, "GET", f"/conferences/{c2}/polls/new", {}),
         (committee, "GET", f"/conferences/{c2}/review", {}),
     ]
@@ -353,6 +353,15 @@ def observer_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dic
         ],
         ("/admin/bylaws", "POST"): [("/admin/bylaws", {"text": example_text() + "\n# v2\n"})],
         ("/polls/<int:poll_id>/remind", "POST"): [(f"/polls/{world.open_poll}/remind", {})],
+        ("/polls/<int:poll_id>/edit", "POST"): [
+            (
+                f"/polls/{world.draft_poll}/edit",
+                {"title_ar": "x", "text_ar": "x", "category": "ordinary"},
+            )
+        ],
+        ("/polls/<int:poll_id>/delete", "POST"): [
+            (f"/polls/{world.draft_poll}/delete", {"confirm": "yes"})
+        ],
         ("/members/import", "POST"): [("/members/import", {})],
         ("/members/<int:member_id>/invite", "POST"): [
             (f"/members/{world.plain_member}/invite", {}),
@@ -434,9 +443,9 @@ def observer_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dic
             )
         ],
         ("/polls/<int:poll_id>/<action>", "POST"): [
-            (f"/polls/{world.draft_poll}/open", {}),
-            (f"/polls/{world.open_poll}/close", {}),
-            (f"/polls/{world.open_poll}/annul", {"reason": "x"}),
+            (f"/polls/{world.draft_poll}/open", {"confirm": "yes"}),
+            (f"/polls/{world.open_poll}/close", {"confirm": "yes"}),
+            (f"/polls/{world.open_poll}/annul", {"reason": "x", "confirm": "yes"}),
         ],
         ("/polls/<int:poll_id>/tally", "POST"): [(f"/polls/{world.tallied_poll}/tally", {})],
         ("/polls/<int:poll_id>/sign", "POST"): [
@@ -444,6 +453,16 @@ def observer_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dic
             (f"/polls/{world.tallied_poll}/sign", {"decision": "refuse", "reason": "x"}),
         ],
         ("/polls/<int:poll_id>/runoff", "POST"): [(f"/polls/{world.tallied_poll}/runoff", {})],
+        ("/polls/<int:poll_id>/objection", "POST"): [
+            (f"/polls/{world.certified_poll}/objection", {"reason": "x"})
+        ],
+        ("/polls/<int:poll_id>/objection/decide", "POST"): [
+            (
+                f"/polls/{world.certified_poll}/objection/decide",
+                {"objection": _pending_objection(world), "outcome": o, "answer": "x"},
+            )
+            for o in ("upheld", "rejected")
+        ],
         ("/account/key-holder", "POST"): [],  # the observer holds no committee role
         ("/polls/<int:poll_id>/box/open", "POST"): [
             (f"/polls/{world.sealed_poll}/box/open", {"words": " ".join(["academic"] * 20)})
@@ -479,6 +498,21 @@ def observer_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dic
         ("/vote/review", "POST"): [("/vote/review", {"poll": world.open_poll, "answer": "yes"})],
         ("/vote/cast", "POST"): [("/vote/cast", {"poll": world.open_poll, "answer": "yes"})],
     }
+
+
+def _pending_objection(world: World) -> int:
+    """The delegate's objection to the certified result, filed for the committee to decide."""
+    from congress.auth.models import User
+    from congress.database import write_intent
+    from congress.extensions import db
+    from congress.results import objections
+
+    with write_intent():
+        poll = db.session.get(Poll, world.certified_poll)
+        delegate = db.session.get(User, world.user_ids["delegate"])
+        filed = objections.file_objection(poll, delegate, "x")
+        db.session.commit()
+    return filed.id
 
 
 def _member_id(world: World, kind: str) -> int:

@@ -600,7 +600,7 @@ def test_poll_transitions(env, data):
         post(env, "committee", f"/polls/{poll}/{quote(action, safe='')}", [])
     else:
         reason = data.draw(st.sampled_from(BLANKS))
-        post(env, "committee", f"/polls/{poll}/annul", [("reason", reason)])
+        post(env, "committee", f"/polls/{poll}/annul", [("reason", reason), ("confirm", "yes")])
 
 
 @FUZZ
