@@ -17,7 +17,7 @@ deterministic: the same ballots, rules and seed give the same report, byte for b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from congress.core.tally.blt import BltError, BltFile, read_blt, write_blt
 from congress.core.tally.constraints import Constraints
@@ -38,8 +38,8 @@ from congress.core.tally.model import (
     TallyError,
     Tie,
 )
-from congress.core.tally.plurality import count_marks, count_single
-from congress.core.tally.prepare import Roster, prepare_ranked
+from congress.core.tally.plurality import count_marks, count_single, marks_report, single_report
+from congress.core.tally.prepare import MarksInput, Roster, prepare_ranked
 from congress.core.tally.scottish import SCOTTISH, count_gregory
 from congress.core.tally.stvbase import StvState
 from congress.core.tally.wigm import WIGM
@@ -61,6 +61,7 @@ __all__ = [
     "TallyError",
     "Tie",
     "count",
+    "count_totals",
     "lot_order",
     "read_blt",
     "write_blt",
@@ -101,6 +102,31 @@ def count(candidates: Sequence[Candidate], ballots: Iterable[Ballot], rules: Cou
     if rules.method == "single":
         return count_single(roster, ballots, rules, order)
     return _count_stv(roster, ballots, rules, order)
+
+
+def count_totals(
+    candidates: Sequence[Candidate],
+    votes: Mapping[str, int],
+    summary: BallotSummary,
+    rules: CountRules,
+) -> Report:
+    """Block, approval or single seat from votes per candidate id and the ballots' summary:
+    the decrypted totals of a verifiable poll, where no single ballot is ever opened. The
+    same rules (caps, quotas, majority, ties by lot) as `count`; a withdrawn candidate's
+    votes are not counted."""
+    _check(rules)
+    if rules.method not in ("block", "approval", "single"):
+        raise TallyError(f"{rules.method} needs the ballots themselves, not totals")
+    roster = Roster.build(candidates)
+    order = full_lot_order(rules.seed, roster.ids, rules.tie_order)
+    withdrawn = set(roster.withdrawn)
+    counted = [0 if cid in withdrawn else int(votes.get(cid, 0)) for cid in roster.ids]
+    if any(v < 0 for v in counted) or sum(counted) > summary.valid * len(roster.ids):
+        raise TallyError("the totals are not those of the ballots summarised")
+    data = MarksInput(votes=counted, summary=summary)
+    if rules.method == "single":
+        return single_report(roster, data, rules, order)
+    return marks_report(roster, data, rules, order)
 
 
 def _count_stv(

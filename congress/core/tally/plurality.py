@@ -21,7 +21,7 @@ from itertools import groupby
 from congress.core.tally.constraints import Constraints
 from congress.core.tally.lot import TieBreaker
 from congress.core.tally.model import Ballot, CountRules, Move, Report, Round
-from congress.core.tally.prepare import Roster, prepare_marks
+from congress.core.tally.prepare import MarksInput, Roster, prepare_marks
 
 
 def _counts(roster: Roster, votes: Sequence[int]) -> tuple[tuple[str, str], ...]:
@@ -37,7 +37,14 @@ def count_marks(
     max_marks: int | None,
 ) -> Report:
     """Block vote or approval: most votes win, within caps and group quotas."""
-    data = prepare_marks(roster, ballots, max_marks=max_marks)
+    return marks_report(roster, prepare_marks(roster, ballots, max_marks=max_marks), rules, order)
+
+
+def marks_report(
+    roster: Roster, data: MarksInput, rules: CountRules, order: Sequence[str]
+) -> Report:
+    """The block or approval count from votes per candidate (from ballots, or the decrypted
+    totals of a verifiable poll)."""
     votes = data.votes
     ties = TieBreaker(roster.ids, order, lookback=False)
     constraints = Constraints(roster.candidates, rules.quotas, rules.cap, rules.seats)
@@ -88,7 +95,13 @@ def count_single(
     roster: Roster, ballots: Iterable[Ballot], rules: CountRules, order: Sequence[str]
 ) -> Report:
     """One seat by absolute majority of valid votes, or the runoff candidates."""
-    data = prepare_marks(roster, ballots, max_marks=1)
+    return single_report(roster, prepare_marks(roster, ballots, max_marks=1), rules, order)
+
+
+def single_report(
+    roster: Roster, data: MarksInput, rules: CountRules, order: Sequence[str]
+) -> Report:
+    """The single-seat count from votes per candidate and the ballots' summary."""
     votes = data.votes
     valid = data.summary.valid
     ties = TieBreaker(roster.ids, order, lookback=False)

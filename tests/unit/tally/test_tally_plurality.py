@@ -169,3 +169,30 @@ def test_a_single_seat_ballot_with_two_marks_is_invalid() -> None:
     report = tally("single", 1, people("A", "B"), [marks(1, "A", "B"), marks(2, "A")])
     assert dict(report.ballots.invalid_reasons) == {"too-many-marks": 1}
     assert report.winners == ("A",)
+
+
+def _from_totals(report, method, seats, candidates, **rules):
+    """The same count from the report's own totals and summary, as a verifiable poll's
+    decryption gives them (no single ballot)."""
+    from congress.core.tally import CountRules, count_totals
+
+    votes = {cid: int(v) for cid, v in report.rounds[0].counts}
+    rule = CountRules(method=method, seats=seats, **rules)
+    return count_totals(candidates, votes, report.ballots, rule)
+
+
+def test_counting_from_totals_gives_the_same_report_as_counting_ballots() -> None:
+    """A verifiable poll is counted from decrypted totals: same winners, caps and quotas,
+    ties by the same lot, the same report byte for byte."""
+    candidates = [
+        Candidate("A", "A", branch="x"),
+        Candidate("B", "B", branch="x", groups=frozenset({"youth"})),
+        Candidate("C", "C", branch="y"),
+        Candidate("D", "D", branch="y"),
+    ]
+    ballots = [marks(9, "A", "B"), marks(4, "C", "D"), marks(4, "D"), Ballot((), 2)]
+    rules = {"cap": BranchCap(1, "11.2"), "quotas": (GroupQuota("youth", 1, "15.2"),)}
+    for method, seats, extra in (("block", 2, rules), ("approval", 2, {}), ("single", 1, {})):
+        by_ballots = tally(method, seats, candidates, ballots, **extra)
+        by_totals = _from_totals(by_ballots, method, seats, candidates, **extra)
+        assert by_totals.to_dict() == by_ballots.to_dict(), method
