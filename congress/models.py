@@ -20,7 +20,7 @@ from congress.conference.models import (  # noqa: F401
     Sitting,
 )
 from congress.members.models import Branch, Member  # noqa: F401
-from congress.results.models import Signature, Tally  # noqa: F401
+from congress.results.models import ResultObjection, Signature, Tally  # noqa: F401
 from congress.sealing.models import (  # noqa: F401
     KeyHolder,
     OpenedBallot,

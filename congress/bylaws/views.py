@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -32,6 +32,22 @@ def page():
         return render_template("bylaws/page.html", version=None, rules=None)
     return render_template(
         "bylaws/page.html", version=version, rules=operations.rules_of(version), lang=language()
+    )
+
+
+@bp.route("/bylaws.toml")
+def download():
+    """The file itself, byte for byte as stored: its SHA-256 is the one the page shows."""
+    number = request.args.get("version", type=db_int)
+    if "version" in request.args and number is None:
+        abort(404)
+    version = operations.by_number(number) if number else operations.latest()
+    if version is None:
+        abort(404)
+    return Response(
+        version.text.encode("utf-8"),
+        content_type="application/toml; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="bylaws-v{version.number}.toml"'},
     )
 
 

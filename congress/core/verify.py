@@ -179,15 +179,9 @@ def _recount(export: Mapping) -> Check:
         export["poll"], export["candidates"], export["ballots"], export["quorum"], bylaws
     )
     if report != tally["report"]:
-        mine, theirs = (
-            report.get("winners", report.get("passed")),
-            tally["report"].get("winners", tally["report"].get("passed")),
-        )
-        return Check(
-            "recount",
-            False,
-            f"the recount differs from the recorded result (recount: {mine}; recorded: {theirs})",
-        )
+        names = {str(c["id"]): c.get("name_latin") or c["name_ar"] for c in export["candidates"]}
+        detail = difference(report, tally["report"], names)
+        return Check("recount", False, f"the recount differs from the recorded result: {detail}")
     if sha256(report) != tally["sha256"]:
         return Check("recount", False, "the recorded report does not match its SHA-256")
     for s in export["certification"]["signatures"]:
@@ -200,12 +194,84 @@ def _recount(export: Mapping) -> Check:
     )
 
 
+def _objections(export: Mapping) -> Check:
+    """Each objection and each decision in the export is the one the audit chain recorded
+    (a hash of its text), and no objection the chain recorded is left out."""
+    listed = export.get("certification", {}).get("objections", [])
+    entries = [e for e in export["audit"]["entries"] if e["action"].startswith("result.objection")]
+    filed = {}
+    decided = {}
+    for e in entries:
+        data = json.loads(e["data"])
+        target = filed if e["action"] == "result.objection_filed" else decided
+        target[data.get("objection")] = data
+    for o in listed:
+        entry = filed.get(o["id"])
+        if entry is None or entry.get("reason_sha256") != _text_sha256(o["reason"]):
+            return Check("objections", False, f"objection {o['id']} is not the one filed")
+        decision = decided.get(o["id"])
+        if o["outcome"]:
+            if (
+                decision is None
+                or decision.get("outcome") != o["outcome"]
+                or decision.get("answer_sha256") != _text_sha256(o["answer"])
+            ):
+                return Check(
+                    "objections", False, f"the decision on objection {o['id']} is not the one made"
+                )
+        elif decision is not None:
+            return Check("objections", False, f"the decision on objection {o['id']} is left out")
+    missing = sorted(set(filed) - {o["id"] for o in listed})
+    if missing:
+        return Check("objections", False, f"objection {missing[0]} is in the chain, not the export")
+    if not listed:
+        return Check("objections", True, "no objection was filed")
+    done = sum(1 for o in listed if o["outcome"])
+    return Check(
+        "objections",
+        True,
+        f"{len(listed)} objections, {done} decided, are those recorded in the audit chain",
+    )
+
+
+def _text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+MOTION_FIELDS = ("yes", "no", "abstain", "blank", "passed")
+
+
+def difference(mine: Mapping, theirs: Mapping, names: Mapping[str, str]) -> str:
+    """What differs between two reports, in words and candidate names, not internal ids."""
+
+    def who(ids) -> str:
+        return ", ".join(names.get(str(i), str(i)) for i in ids or []) or "nobody"
+
+    if mine.get("method") == "motion":
+        fields = [f for f in MOTION_FIELDS if mine.get(f) != theirs.get(f)]
+        return "; ".join(
+            f"{f}: {mine.get(f)} in the recount, {theirs.get(f)} recorded" for f in fields
+        )
+    if mine.get("winners") != theirs.get("winners"):
+        return (
+            f"the recount elects {who(mine.get('winners'))}; recorded: {who(theirs.get('winners'))}"
+        )
+    ours, recorded = mine.get("rounds") or [], theirs.get("rounds") or []
+    for n, (a, b) in enumerate(zip(ours, recorded, strict=False), start=1):
+        if a != b:
+            return f"the same winners, but round {n} differs"
+    if len(ours) != len(recorded):
+        return f"{len(ours)} rounds in the recount, {len(recorded)} recorded"
+    keys = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
+    return "the reports differ in " + ", ".join(keys)
+
+
 def verify_export(export: Mapping) -> list[Check]:
     """Run every check in order; stop at the first failure."""
     if export.get("format") != "congress-poll-export/1":
         return [Check("format", False, f"unknown format {export.get('format')!r}")]
     results = [Check("format", True, export["format"])]
-    for check in (_counts, _sealed, _contents, _audit, _box, _recount):
+    for check in (_counts, _sealed, _contents, _audit, _box, _recount, _objections):
         try:
             result = check(export)
         except (KeyError, TypeError, ValueError) as broken:

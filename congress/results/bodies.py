@@ -36,6 +36,7 @@ from congress.models_common import utcnow
 from congress.voting import polls
 from congress.voting.models import Poll
 
+from . import objections
 from .models import Tally
 
 MOTION_CATEGORY = "ordinary"  # an appointment is an ordinary decision of the appointing body
@@ -52,7 +53,7 @@ class Seat:
     position: int
     member: Member
     poll: Poll | None
-    status: str  # final | objections | unsourced
+    status: str  # final | objections | pending | upheld | unsourced
 
     @property
     def objections_until(self) -> datetime | None:
@@ -72,10 +73,11 @@ class Composition:
 
 
 def status_of(poll: Poll | None, now: datetime) -> str:
-    """Article 30.2: a certified result is final once its objection window has passed."""
-    if poll is None or poll.objections_until is None:
+    """Article 30.2: a certified result is final once its objection window has passed and
+    no objection to it is undecided or upheld (see `objections.status_of`)."""
+    if poll is None:
         return "unsourced"
-    return "final" if poll.objections_until <= now else "objections"
+    return objections.status_of(poll, now)
 
 
 def compositions(conference: Conference, *, now: datetime | None = None) -> list[Composition]:
@@ -98,6 +100,7 @@ def compositions(conference: Conference, *, now: datetime | None = None) -> list
         else {}
     )
     motions = appointment_motions(conference)
+    statuses = {p.id: status_of(p, now) for p in sources.values()}
     out = []
     for key, rule in rules.bodies.items():
         seats = []
@@ -105,7 +108,8 @@ def compositions(conference: Conference, *, now: datetime | None = None) -> list
             if row.body != key:
                 continue
             poll = sources.get(row.source_poll_id) if row.source_poll_id else None
-            seats.append(Seat(row.position, row.member, poll, status_of(poll, now)))
+            status = statuses[poll.id] if poll is not None else "unsourced"
+            seats.append(Seat(row.position, row.member, poll, status))
         mine = [m for m in motions if m.frozen_rules["appoints"]["body"] == key]
         out.append(Composition(key, rule, seats, mine))
     return out

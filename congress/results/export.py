@@ -19,6 +19,7 @@ from congress.voting import board, polls
 from congress.voting.models import Poll, PollCandidate
 
 from .models import Signature, Tally
+from .objections import objections_of
 
 FORMAT = "congress-poll-export/1"
 
@@ -136,12 +137,35 @@ def build(poll: Poll) -> dict:
                 }
                 for s in signatures
             ],
+            "objections_until": (
+                poll.objections_until.isoformat() if poll.objections_until else None
+            ),
+            "objections": objections_section(poll),
         },
         "audit": audit_section(poll),
     }
     if board.is_sealed(poll):
         export["sealed"] = sealed_section(poll)
     return export
+
+
+def objections_section(poll: Poll) -> list[dict]:
+    """Delegates' objections to the result and the committee's decisions, in full: the
+    audit entries of the poll carry a SHA-256 of each text, which `congress verify`
+    checks."""
+    return [
+        {
+            "id": o.id,
+            "member": o.delegate.member.number,
+            "reason": o.reason,
+            "filed_at": o.filed_at.isoformat(),
+            "outcome": o.outcome,
+            "answer": o.answer,
+            "decided_at": o.decided_at.isoformat() if o.decided_at else None,
+            "decided_by": o.decided_by_id,
+        }
+        for o in objections_of(poll)
+    ]
 
 
 def sealed_section(poll: Poll) -> dict:

@@ -1,4 +1,6 @@
-"""The conference minutes as a PDF: every certified result and motion, and the bodies.
+"""The conference minutes as a PDF: the agenda, each sitting with its attendance, every
+certified result and motion with the objections to it, the bodies, and the signature
+block of the chair and the election committee.
 
 fpdf2 sets the text. With text shaping on, HarfBuzz (uharfbuzz) joins the Arabic
 letters and fpdf2's bidirectional algorithm orders each paragraph, so Arabic reads
@@ -25,16 +27,20 @@ from fpdf.fonts import FontFace
 from sqlalchemy import select
 
 from congress.auth.models import User
+from congress.conference import records
 from congress.conference.facts import bylaws_of
+from congress.conference.forms import AGENDA_LABELS, DELEGATE_LABELS, PRESENCE_LABELS
 from congress.conference.models import Conference
+from congress.conference.operations import committee_of
 from congress.extensions import db
 from congress.members.models import Branch
 from congress.models_common import utcnow
 from congress.voting import board, polls
 from congress.voting.models import Poll
 
-from . import bodies
+from . import bodies, objections
 from .certify import signatures
+from .forms import OUTCOME_LABELS
 from .models import Tally
 from .presenter import describe_adjustment
 
@@ -158,12 +164,15 @@ def build(conference: Conference, lang: str, *, now: datetime | None = None) -> 
         pdf.add_page()
         _front(pdf, ctx, conference, title, now)
         shown = certified_polls(conference)
+        _agenda(pdf, ctx, conference)
+        _sittings(pdf, ctx, conference, shown)
         pdf.heading(_("Certified results and motions"), size=16)
         if not shown:
             pdf.paragraph(_("No result has been certified yet."))
         for number, poll in enumerate(shown, start=1):
             _poll(pdf, ctx, poll, number, now)
         _bodies(pdf, ctx, conference, now)
+        _signature_block(pdf, ctx, conference)
         return bytes(pdf.output())
 
 
@@ -193,11 +202,54 @@ def _front(pdf: _Document, ctx: _Context, conference: Conference, title: str, no
 
 
 def _objections(poll: Poll, ctx: _Context, now: datetime) -> str:
-    if bodies.status_of(poll, now) == "final":
+    status = bodies.status_of(poll, now)
+    until = ctx.when(poll.objections_until)
+    if status == "final":
+        return _("final: the objection window closed on %(when)s", when=until)
+    if status == "pending":
         return _(
-            "final: the objection window closed on %(when)s", when=ctx.when(poll.objections_until)
+            "certified; the objection window closed on %(when)s and an objection awaits "
+            "the committee's decision",
+            when=until,
         )
-    return _("certified, objections open until %(when)s", when=ctx.when(poll.objections_until))
+    if status == "upheld":
+        return _("not final: an objection was upheld")
+    return _("certified, objections open until %(when)s", when=until)
+
+
+def _objection_lines(pdf: _Document, ctx: _Context, poll: Poll) -> None:
+    """Each objection to the result, by whom and when, and the committee's decision."""
+    filed = objections.objections_of(poll)
+    article = ctx.rules.certification.objections.article
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.paragraph(f"{_('Objections')} — {_('Article %(n)s', n=article)}")
+    pdf.set_font(FAMILY, "", 11)
+    if not filed:
+        pdf.paragraph(_("No objection has been filed."))
+    for n, o in enumerate(filed, start=1):
+        member = o.delegate.member
+        pdf.paragraph(
+            _(
+                "Objection %(n)s by %(name)s (%(branch)s), filed on %(when)s:",
+                n=ctx.number(n),
+                name=member.display_name(ctx.lang),
+                branch=o.delegate.branch.name(ctx.lang),
+                when=ctx.when(o.filed_at),
+            )
+        )
+        pdf.paragraph(o.reason, color=GREY)
+        if o.outcome:
+            pdf.paragraph(
+                _(
+                    "Decision of the election committee on %(when)s: %(outcome)s. %(reason)s",
+                    when=ctx.when(o.decided_at),
+                    outcome=OUTCOME_LABELS[o.outcome],
+                    reason=o.answer,
+                ),
+                color=RED if o.outcome == "upheld" else None,
+            )
+        else:
+            pdf.paragraph(_("awaiting the committee's decision"))
 
 
 def _poll(pdf: _Document, ctx: _Context, poll: Poll, number: int, now: datetime) -> None:
@@ -254,6 +306,7 @@ def _poll(pdf: _Document, ctx: _Context, poll: Poll, number: int, now: datetime)
         pdf.paragraph(
             _("%(name)s refused to sign: %(reason)s", name=_signer(s.user_id), reason=s.reason)
         )
+    _objection_lines(pdf, ctx, poll)
     pdf.set_font(FAMILY, "", 8)
     pdf.paragraph(f"{_('Report SHA-256')}: {tally.sha256}", height=4.5, color=GREY)
     pdf.paragraph(
@@ -371,4 +424,104 @@ def _seat_status(ctx: _Context, seat: bodies.Seat) -> str:
         return _("final")
     if seat.status == "objections":
         return _("certified, objections open until %(when)s", when=ctx.when(seat.objections_until))
+    if seat.status == "pending":
+        return _("an objection awaits the committee’s decision")
+    if seat.status == "upheld":
+        return _("not final: an objection was upheld")
     return _("recorded")
+
+
+def _agenda(pdf: _Document, ctx: _Context, conference: Conference) -> None:
+    pdf.heading(_("Agenda"), size=16)
+    if not conference.agenda:
+        pdf.paragraph(_("No agenda item yet."))
+    for item in conference.agenda:
+        kind = AGENDA_LABELS.get(item.kind, item.kind)
+        pdf.paragraph(f"{ctx.number(item.position)}. {item.title(ctx.lang)} ({kind})")
+
+
+def _sittings(pdf: _Document, ctx: _Context, conference: Conference, shown: list[Poll]) -> None:
+    """Each sitting: when it opened and closed, the votes opened in it, and who attended
+    (with the time of each delegate's first check-in)."""
+    pdf.heading(_("Sittings and attendance"), size=16)
+    held = records.sittings(conference)
+    if not held:
+        pdf.paragraph(_("No sitting has been held yet."))
+    numbers = {poll.id: n for n, poll in enumerate(shown, start=1)}
+    for sitting in held:
+        pdf.heading(_("Sitting %(n)d", n=sitting.number), size=13, space=2)
+        closed = ctx.when(sitting.closed_at) if sitting.closed_at else _("still open")
+        lines = records.attendance_of(sitting)
+        present = sum(1 for line in lines if line.state == "present")
+        checked_in = sum(1 for line in lines if line.checked_in_at is not None)
+        pdf.facts(
+            [
+                (_("Opened"), ctx.when(sitting.opened_at)),
+                (_("Closed"), closed),
+                (
+                    _("Attendance"),
+                    _(
+                        "checked in during the sitting: %(checked_in)s; present at its end: "
+                        "%(present)s",
+                        checked_in=ctx.number(checked_in),
+                        present=ctx.number(present),
+                    ),
+                ),
+            ]
+        )
+        voted = [
+            f"{numbers[p.id]}. {p.title(ctx.lang)}"
+            for p in shown
+            if p.opened_at
+            and p.opened_at >= sitting.opened_at
+            and (sitting.closed_at is None or p.opened_at <= sitting.closed_at)
+        ]
+        if voted:
+            joined = ("؛ " if pdf.rtl else "; ").join(voted)
+            pdf.paragraph(_("Votes in this sitting: %(polls)s", polls=joined))
+        if not lines:
+            continue
+        pdf.grid(
+            ["#", _("Name"), _("Branch"), _("Presence"), _("Checked in at")],
+            [
+                [
+                    ctx.number(i),
+                    _delegate_name(ctx, line.delegate),
+                    ctx.branches.get(line.delegate.branch.code, line.delegate.branch.code),
+                    str(PRESENCE_LABELS[line.state]) if line.state else _("not recorded"),
+                    ctx.when(line.checked_in_at),
+                ]
+                for i, line in enumerate(lines, start=1)
+            ],
+            [7, 37, 18, 18, 20],
+        )
+
+
+def _delegate_name(ctx: _Context, delegate) -> str:
+    name = delegate.member.display_name(ctx.lang)
+    if delegate.kind == "alternate":
+        return f"{name} ({DELEGATE_LABELS['alternate']})"
+    return name
+
+
+def _signature_block(pdf: _Document, ctx: _Context, conference: Conference) -> None:
+    """Where the chair and each member of the election committee sign the printed minutes."""
+    pdf.heading(_("Signatures"), size=16, space=8)
+    pdf.paragraph(_("We certify that these minutes are a true record of the General Conference."))
+    chair = ctx.rules.conference.chair.article
+    signers = [(f"{_('Chair of the conference')} — {_('Article %(n)s', n=chair)}", "")]
+    committee = ctx.rules.certification.signatures.article
+    signers += [
+        (f"{_('Election committee')} — {_('Article %(n)s', n=committee)}", user.name or user.email)
+        for user in committee_of(conference)
+    ]
+    line = "_" * 28
+    for role, name in signers:
+        if pdf.get_y() > pdf.h - 45:
+            pdf.add_page()
+        pdf.ln(4)
+        pdf.set_font(FAMILY, "B", 11)
+        pdf.paragraph(role)
+        pdf.set_font(FAMILY, "", 11)
+        pdf.paragraph(f"{_('Name')}: {name or line}")
+        pdf.paragraph(f"{_('Signature')}: {line}    {_('Date')}: {'_' * 14}")

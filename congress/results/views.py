@@ -15,13 +15,17 @@ from congress.auth import roles
 from congress.auth.decorators import fresh_login_required, requires
 from congress.conference.models import Conference, InvalidTransition
 from congress.conference.operations import committee_of, on_committee
+from congress.core.rules import RuleRefused
 from congress.extensions import db
 from congress.i18n import language
+from congress.models_common import utcnow
 from congress.voting import polls, storage
 from congress.voting.models import Poll
 from congress.voting.views import committee_only, get_poll
+from congress.web.safety import db_int
 
-from . import certify, counting, export, runoff
+from . import certify, counting, export, objections, runoff
+from .forms import OUTCOME_LABELS, ResultObjectionForm
 from .models import Tally
 from .presenter import present
 
@@ -44,9 +48,17 @@ def result(poll_id: int):
     poll = get_poll(poll_id)
     if not can_see(poll):
         abort(404)
+    return _render_result(poll)
+
+
+def _render_result(poll: Poll, *, status: int = 200, refusal=None, error=None, form=None):
+    """The result page (or its printable version), with its objections and, for whoever
+    may act on them, the forms to file or decide one; a refusal re-renders it."""
     conference = db.session.get(Conference, poll.conference_id)
     tally = db.session.get(Tally, poll.id)
     voted, ballots = polls.counts(poll)
+    filed = objections.objections_of(poll)
+    objector = objections.objector(conference, current_user)
     template = "results/print.html" if request.args.get("print") else "results/result.html"
     return render_template(
         template,
@@ -63,7 +75,59 @@ def result(poll_id: int):
             select(Poll.id).where(Poll.runoff_of_id == poll.id)
         ).first()
         is not None,
-    )
+        objections=filed,
+        objection_window=objections.window(poll),
+        objection_status=objections.status_of(poll, utcnow()) if poll.certified_at else "",
+        objector=objector,
+        mine=next((o for o in filed if objector and o.delegate_id == objector.id), None),
+        objection_form=form or ResultObjectionForm(),
+        outcome_labels=OUTCOME_LABELS,
+        refusal=refusal,
+        error=error,
+    ), status
+
+
+@bp.route("/polls/<int:poll_id>/objection", methods=["POST"])
+@login_required
+def object_to(poll_id: int):
+    """A delegate objects to a certified result (the bylaws' objection article)."""
+    poll = get_poll(poll_id)
+    if not can_see(poll):
+        abort(404)
+    form = ResultObjectionForm()
+    try:
+        objections.file_objection(poll, current_user, form.reason.data or "")
+    except objections.NotEntitled as refused:
+        return _render_result(poll, refusal=refused, status=403)
+    except RuleRefused as refused:
+        return _render_result(poll, refusal=refused, status=409)
+    except objections.ObjectionError as problem:
+        return _render_result(poll, error=str(problem), form=form, status=422)
+    flash(_("Your objection is filed; the election committee will decide on it."), "success")
+    return redirect(url_for("results.result", poll_id=poll.id, _anchor="objections"))
+
+
+@bp.route("/polls/<int:poll_id>/objection/decide", methods=["POST"])
+@requires(roles.COMMITTEE)
+@fresh_login_required
+def decide_objection(poll_id: int):
+    """The committee upholds or rejects one objection, with its reason."""
+    poll = get_poll(poll_id)
+    committee_only(poll)
+    back = url_for("results.result", poll_id=poll.id, _anchor="objections")
+    try:
+        objections.decide_objection(
+            poll,
+            request.form.get("objection", type=db_int),
+            request.form.get("outcome", ""),
+            request.form.get("answer", ""),
+            actor=current_user,
+        )
+    except objections.ObjectionError as problem:
+        flash(str(problem), "error")
+        return redirect(back, 303)
+    flash(_("The decision on the objection is recorded and the delegate is told."), "success")
+    return redirect(back)
 
 
 _ALTERED = {

@@ -26,6 +26,10 @@ LATE_NOTICE = Text(
 )
 NOT_YET_OPEN = Text("يُفتح باب الترشّح في {opens}", "nominations open on {opens}")
 CLOSED = Text("أُغلق باب الترشّح في {closes}", "nominations closed on {closes}")
+OBJECTIONS_CLOSED = Text(
+    "انقضت مهلة الطعن في هذه النتيجة في {closes}",
+    "the time for objections to this result ended on {closes}",
+)
 
 
 def _aware(at: dt.datetime, name: str) -> None:
@@ -97,3 +101,15 @@ def objection_deadline(b: Bylaws, certified_at: dt.datetime) -> Cited[dt.datetim
     rule = b.certification.objections
     end = certified_at.astimezone(dt.UTC) + dt.timedelta(hours=rule.hours)
     return Cited(end.astimezone(b.zone), rule.article)
+
+
+def objections_open(b: Bylaws, at: dt.datetime, closes: dt.datetime) -> Decision:
+    """May an objection be filed at this instant, the window closing at `closes` (the
+    `objection_deadline` of the certification)? Open until `closes`, exclusive."""
+    _aware(at, "at")
+    _aware(closes, "closes")
+    article = b.certification.objections.article
+    if at >= closes:
+        text = render(OBJECTIONS_CLOSED, {"closes": moment(closes, b.zone)})
+        return Decision(False, article, (Reason(article, text),))
+    return Decision(True, article)
