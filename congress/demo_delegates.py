@@ -27,7 +27,8 @@ def designate_delegates(
     seats under the bylaws' apportionment, designated and, with `accredit`, accredited;
     `count` caps the total (None: every seat that can be filled)."""
     rules = delegates.bylaws_of(conference)
-    seats = rules.apportionment(delegates.good_standing_per_branch(rules)).delegates
+    standing = delegates.standing_for_apportionment(conference, rules)
+    seats = rules.apportionment(standing).delegates
     skipped = {getattr(m, "id", m) for m in skip}
     chosen: list[Delegate] = []
     for member in db.session.execute(select(Member).order_by(Member.id)).scalars():

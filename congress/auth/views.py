@@ -477,7 +477,8 @@ def change_role(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm()
     if not form.validate_on_submit():
-        abort(400)
+        flash(_("Choose a role first."), "error")
+        return redirect(url_for("auth.users"), 303)
     if form.action.data == "grant":
         try:
             operations.grant_role(user, form.role.data, actor=current_user)

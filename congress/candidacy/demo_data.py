@@ -8,6 +8,8 @@ window was open. Eligibility is still checked: only eligible members are approve
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from congress.audit import actions
@@ -70,7 +72,10 @@ def add_demo_candidacies(conference: Conference, admin) -> list[Candidacy]:
             reason_article=rules.membership.good_standing.article if status == "rejected" else "",
             created_at=now,
             submitted_at=now,
-            decided_at=now if status in ("approved", "rejected") else None,
+            # the rejection is older than the objection window: no objection is pending
+            decided_at=(now - timedelta(days=3) if status == "rejected" else now)
+            if status in ("approved", "rejected")
+            else None,
             decided_by_id=admin.id if status in ("approved", "rejected") else None,
             withdrawn_at=now if status == "withdrawn" else None,
         )

@@ -55,6 +55,11 @@ def endorsement_page(conference_id: int):
                 open_ones,
                 given,
                 endorsements.counts_for(conference, key),
+                [  # what this endorser gave, whatever has happened to it since
+                    db.session.get(Candidacy, cid)
+                    for cid in sorted(given)
+                    if cid not in {c.id for c in open_ones}
+                ],
             )
         )
     return render_template("candidacy/endorse.html", conference=conference, sections=sections)

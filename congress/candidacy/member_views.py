@@ -165,6 +165,8 @@ def answer(conference_id: int, candidacy_id: int, action: str):
     conference = get_conference(conference_id)
     candidacy = visible(conference, candidacy_id)
     try:
+        if action == "withdraw" and request.form.get("confirm") != "yes":
+            raise CandidacyError(_("Tick the box to confirm; nothing was changed."))
         ACTIONS[action](candidacy, ReasonForm())
     except NotAllowed:
         abort(403)

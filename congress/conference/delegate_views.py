@@ -3,7 +3,7 @@ check-in by the delegate."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
@@ -18,8 +18,8 @@ from congress.i18n import isolate, language, zone_choices
 from congress.members.models import Branch, Member
 from congress.web.safety import db_int
 
-from . import attendance, delegates, invitations
-from .facts import bylaws_of, good_standing_per_branch
+from . import attendance, delegates, invitations, records
+from .facts import bylaws_of, standing_for_apportionment
 from .forms import (
     PRESENCE_LABELS,
     ActivationForm,
@@ -33,6 +33,7 @@ from .views import get_conference
 
 bp = Blueprint("delegates", __name__, url_prefix="/conferences")
 OFFICERS = (roles.CREDENTIALS, roles.ADMIN)
+RECORD_READERS = (*OFFICERS, roles.OBSERVER, roles.COMMITTEE)  # the delegates page's readers
 
 
 def _delegate(conference_id: int, delegate_id: int) -> Delegate:
@@ -47,11 +48,11 @@ def _back(conference_id: int, status: int = 302):
 
 
 @bp.route("/<int:conference_id>/delegates")
-@requires(*OFFICERS, roles.OBSERVER, roles.COMMITTEE)
+@requires(*RECORD_READERS)
 def index(conference_id: int, refusal=None, issued_link=None, status: int = 200):
     conference = get_conference(conference_id)
     rules = bylaws_of(conference)
-    standing = good_standing_per_branch(rules)
+    standing = standing_for_apportionment(conference, rules)
     apportionment = rules.apportionment(standing)
     branches = db.session.execute(select(Branch).order_by(Branch.code)).scalars().all()
     rows = (
@@ -95,6 +96,7 @@ def index(conference_id: int, refusal=None, issued_link=None, status: int = 200)
         refusal=refusal,
         issued_link=issued_link,
         can_act=any(current_user.has_role(r) for r in OFFICERS),
+        sittings=records.sittings(conference),
     ), status
 
 
@@ -138,6 +140,8 @@ def decide(conference_id: int, delegate_id: int, action: str):
         elif action == "reject":
             delegates.reject(delegate, reason, actor=current_user)
         elif action == "withdraw":
+            if request.form.get("confirm") != "yes":
+                raise delegates.DelegateError(_("Tick the box to confirm; nothing was changed."))
             delegates.withdraw(delegate, reason, actor=current_user)
         elif action == "replace":
             form = ReplaceForm()
@@ -299,4 +303,41 @@ def attendance_page(conference_id: int):
         presence_labels=PRESENCE_LABELS,
         form=PresenceForm(),
         quorum=attendance.quorum(conference),
+        sittings=records.sittings(conference),
+    )
+
+
+# --- records: CSV files for a spreadsheet ------------------------------------------------
+
+
+def _csv_file(text: str, filename: str) -> Response:
+    return Response(
+        text.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.route("/<int:conference_id>/delegates.csv")
+@requires(*RECORD_READERS)
+def delegates_csv(conference_id: int):
+    conference = get_conference(conference_id)
+    return _csv_file(records.delegates_csv(conference), f"delegates-{conference.id}.csv")
+
+
+@bp.route("/<int:conference_id>/attendance.csv")
+@requires(*RECORD_READERS)
+def attendance_csv(conference_id: int):
+    """One sitting's attendance (`?sitting=<number>`; the latest sitting without it)."""
+    conference = get_conference(conference_id)
+    number = request.args.get("sitting", type=db_int)
+    if "sitting" in request.args and number is None:
+        abort(404)
+    sitting = records.sitting_by_number(conference, number) or abort(404)
+    return _csv_file(
+        records.attendance_csv(sitting),
+        f"attendance-{conference.id}-sitting-{sitting.number}.csv",
     )

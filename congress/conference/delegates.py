@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from congress.audit import actions
 from congress.audit.operations import actor_label, record
@@ -14,7 +14,7 @@ from congress.i18n import isolate
 from congress.members.models import Branch, Member
 from congress.models_common import utcnow
 
-from .facts import bylaws_of, good_standing_per_branch, member_facts
+from .facts import bylaws_of, member_facts, standing_for_apportionment
 from .models import Conference, Delegate
 
 ACTIVE = ("designated", "accredited")
@@ -58,7 +58,7 @@ def designate(
         )
     lock_conference(conference)
     rules = bylaws_of(conference)
-    apportionment = rules.apportionment(good_standing_per_branch(rules))
+    apportionment = rules.apportionment(standing_for_apportionment(conference, rules))
     if member.branch_id != branch.id:
         raise RuleRefused(
             apportionment.article,
@@ -168,15 +168,51 @@ def reject(delegate: Delegate, reason: str, *, actor: User | None) -> None:
 
 
 def withdraw(delegate: Delegate, reason: str, *, actor: User | None) -> None:
+    """A withdrawn delegate leaves the roll of every open poll they have not voted in (a
+    vote already cast stays: nothing links it to them)."""
     if delegate.status not in ACTIVE:
         raise DelegateError(_("Only a designated or accredited delegate can be withdrawn."))
+    if not reason.strip():
+        raise DelegateError(_("A withdrawal needs a reason."))
     delegate.status, delegate.reason = "withdrawn", reason.strip()
     delegate.decided_at, delegate.decided_by_id = utcnow(), actor.id if actor else None
+    from congress.voting.models import Poll, RollEntry
+
+    leaving = list(
+        db.session.execute(
+            select(RollEntry.poll_id)
+            .join(Poll, Poll.id == RollEntry.poll_id)
+            .where(
+                Poll.conference_id == delegate.conference_id,
+                Poll.state == "open",
+                Poll.electorate != "body",
+                RollEntry.member_id == delegate.member_id,
+                RollEntry.voted.is_(False),
+            )
+        ).scalars()
+    )
+    if leaving:
+        db.session.execute(
+            delete(RollEntry).where(
+                RollEntry.member_id == delegate.member_id, RollEntry.poll_id.in_(leaving)
+            )
+        )
+        db.session.execute(
+            update(Poll)
+            .where(Poll.id.in_(leaving))
+            .values(electorate_size=Poll.electorate_size - 1)
+            .execution_options(synchronize_session=False)
+        )
+    removed = len(leaving)
     record(
         actions.DELEGATE_WITHDRAWN,
         actor=actor_label(actor),
         subject=f"delegate:{delegate.id}",
-        data={"conference": delegate.conference_id, "reason": reason.strip()[:500]},
+        data={
+            "conference": delegate.conference_id,
+            "reason": reason.strip()[:500],
+            "left_open_rolls": removed,
+        },
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from sqlalchemy import select
@@ -28,6 +29,14 @@ def member_facts(member: Member) -> MemberFacts:
 
 def bylaws_of(conference) -> Bylaws:
     return rules_of(conference.bylaws_version)
+
+
+def standing_for_apportionment(conference, bylaws: Bylaws) -> dict[str, int]:
+    """The counts the apportionment uses: those frozen when the conference was convened
+    (the notice fixes the seats), else today's roll (a draft)."""
+    if conference.standing_at_convening:
+        return json.loads(conference.standing_at_convening)
+    return good_standing_per_branch(bylaws)
 
 
 def good_standing_per_branch(bylaws: Bylaws) -> dict[str, int]:

@@ -35,6 +35,9 @@ class Conference(db.Model):
     bylaws_version_id: Mapped[int] = mapped_column(ForeignKey("bylaws_versions.id"), nullable=False)
     state: Mapped[str] = mapped_column(String(30), nullable=False, default="draft")
     convened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # members in good standing per branch when it was convened, JSON: the apportionment of
+    # delegates is fixed by the notice, not moved by a later import of the roll
+    standing_at_convening: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
     bylaws_version: Mapped[BylawsVersion] = relationship(lazy="joined")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -17,7 +18,7 @@ from congress.extensions import db
 from congress.models_common import utcnow
 
 from . import attendance
-from .facts import bylaws_of
+from .facts import bylaws_of, good_standing_per_branch
 from .models import AGENDA_KINDS, AgendaItem, CommitteeSeat, Conference, InvalidTransition
 
 
@@ -96,11 +97,17 @@ def convene(conference: Conference, *, actor: User | None, now: datetime | None 
         raise RuleRefused.from_decision(decision, _("The conference cannot be convened this late."))
     conference.move_to("convened")
     conference.convened_at = now
+    standing = good_standing_per_branch(rules)
+    conference.standing_at_convening = json.dumps(standing, sort_keys=True)
     record(
         actions.CONFERENCE_STATE,
         actor=actor_label(actor),
         subject=f"conference:{conference.id}",
-        data={"state": "convened", "bylaws_sha256": conference.bylaws_version.sha256},
+        data={
+            "state": "convened",
+            "bylaws_sha256": conference.bylaws_version.sha256,
+            "good_standing_per_branch": standing,
+        },
     )
 
 

@@ -205,6 +205,18 @@ def sitting(conference_id: int):
     conference = get_conference(conference_id)
     try:
         if request.form.get("action") == "close":
+            from congress.voting.models import Poll
+
+            still = db.session.execute(
+                select(Poll).where(Poll.conference_id == conference.id, Poll.state == "open")
+            ).scalars().all()
+            if still:
+                raise DelegateError(
+                    _(
+                        "The sitting cannot close while polls are open: %(titles)s.",
+                        titles="، ".join(isolate(p.title(language())) for p in still),
+                    )
+                )
             attendance.end_sitting(conference, actor=current_user)
             flash(_("The sitting is closed."), "success")
         else:

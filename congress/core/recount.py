@@ -16,11 +16,13 @@ from collections.abc import Mapping, Sequence
 from congress.core.bylaws import Bylaws
 from congress.core.tally import (
     Ballot,
+    BallotSummary,
     BranchCap,
     Candidate,
     CountRules,
     GroupQuota,
     count,
+    count_totals,
     lot_order,
     write_blt,
 )
@@ -39,9 +41,7 @@ def _ballot(content: Mapping) -> Ballot:
     return Ballot(tuple((str(c),) for c in content.get("marks", [])))
 
 
-def election_report(
-    poll: Mapping, candidates: Sequence[Mapping], contents: Sequence[Mapping]
-) -> dict:
+def _count_rules(poll: Mapping) -> CountRules:
     rules = poll["rules"]
     cap = rules.get("cap")
     count_rules = CountRules(
@@ -54,7 +54,11 @@ def election_report(
         max_marks=poll.get("max_marks"),
         seed=seed(poll["chain_head_at_close"], poll["id"]),
     )
-    people = [
+    return count_rules
+
+
+def _people(candidates: Sequence[Mapping]) -> list[Candidate]:
+    return [
         Candidate(
             id=str(c["id"]),
             name=c["name_ar"],
@@ -64,7 +68,36 @@ def election_report(
         )
         for c in candidates
     ]
-    return count(people, [_ballot(c) for c in contents], count_rules).to_dict()
+
+
+def election_report(
+    poll: Mapping, candidates: Sequence[Mapping], contents: Sequence[Mapping]
+) -> dict:
+    return count(_people(candidates), [_ballot(c) for c in contents], _count_rules(poll)).to_dict()
+
+
+def report_from_totals(
+    poll: Mapping,
+    candidates: Sequence[Mapping],
+    totals: Mapping,
+    quorum: Mapping,
+    bylaws: Bylaws,
+) -> dict:
+    """A verifiable poll's report from its decrypted totals: {"ballots": n, "blank": b,
+    "votes": {option: count}} where an option is a candidate id or yes/no/abstain. The
+    same rules as counting ballots; no single ballot is ever opened."""
+    ballots, blank, votes = int(totals["ballots"]), int(totals["blank"]), totals["votes"]
+    if poll["kind"] == "motion":
+        contents = [{"blank": True}] * blank + [
+            {"answer": a} for a in ("yes", "no", "abstain") for _ in range(int(votes[a]))
+        ]
+        if len(contents) != ballots:
+            raise ValueError("the motion's totals do not add up to its ballots")
+        return motion_report(poll, contents, quorum, bylaws)
+    summary = BallotSummary(total=ballots, valid=ballots - blank, blank=blank, invalid=0)
+    return count_totals(
+        _people(candidates), {str(k): int(v) for k, v in votes.items()}, summary, _count_rules(poll)
+    ).to_dict()
 
 
 def motion_report(

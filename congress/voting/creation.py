@@ -20,12 +20,7 @@ from .forms import ElectionForm, MotionForm
 def _sealed_or_plain(poll, seal: bool):
     """With a sealed box the key ceremony runs now, in the same transaction."""
     if seal:
-        try:
-            ceremony(poll, actor=current_user)
-        except SealingError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
-            return redirect(url_for("voting.create", conference_id=poll.conference_id), 303)
+        ceremony(poll, actor=current_user)  # SealingError: the form is shown again, kept
         return redirect(url_for("sealing.box", poll_id=poll.id))
     return redirect(url_for("voting.page", poll_id=poll.id))
 
@@ -65,7 +60,8 @@ def create_from_form(conference: Conference):
                 closes_at=to_utc(motion.closes_at.data),
             )
             return _sealed_or_plain(poll, motion.seal.data)
-    except polls.PollError as refused:
+    except (polls.PollError, SealingError) as refused:
+        db.session.rollback()
         flash(str(refused), "error")
         return render_template(
             "voting/new.html",

@@ -25,7 +25,7 @@ class ElectionForm(FlaskForm):
     body = SelectField(_l("Body"))
     seal = BooleanField(SEAL_LABEL, default=False)
     closes_at = DateTimeLocalField(
-        _l("Closes automatically at (optional, your time zone)"),
+        _l("Voting ends at (optional, in your time zone)"),
         validators=[Optional(), sane_datetime, existing_local_time],
     )
     confirm = BooleanField(
@@ -43,7 +43,7 @@ class MotionForm(FlaskForm):
     )
     seal = BooleanField(SEAL_LABEL, default=False)
     closes_at = DateTimeLocalField(
-        _l("Closes automatically at (optional, your time zone)"),
+        _l("Voting ends at (optional, in your time zone)"),
         validators=[Optional(), sane_datetime, existing_local_time],
     )
 
@@ -59,7 +59,7 @@ class PollEditForm(FlaskForm):
         _l("Category"), choices=[SelectChoice(k, v) for k, v in CATEGORY_LABELS.items()]
     )
     closes_at = DateTimeLocalField(
-        _l("Closes automatically at (optional, your time zone)"),
+        _l("Voting ends at (optional, in your time zone)"),
         validators=[Optional(), sane_datetime, existing_local_time],
     )
 

@@ -178,6 +178,52 @@ def _electorate(conference: Conference, poll: Poll) -> list[int]:
     return sorted(members)
 
 
+def _refuse_while_candidacies_move(conference: Conference, poll: Poll, now: datetime) -> None:
+    """The ballot's list is frozen when it opens: not while nominations for a body elected
+    by the conference are open (Article 20.1), nor while a rejected candidate may still
+    object or awaits the committee's answer."""
+    from congress.candidacy.common import nomination_window, pool_of
+    from congress.candidacy.models import Candidacy, Objection
+    from congress.candidacy.review import objection_deadline
+    from congress.core.bylaws.wording import moment
+
+    rules = bylaws_of(conference)
+    if pool_of(rules, poll.body) is None:
+        window = nomination_window(conference, poll.body, now)
+        if window.ok:
+            closes = rules.timeline(conference.starts_at).nominations_close
+            raise RuleRefused(
+                closes.article,
+                _(
+                    "The ballot cannot open while nominations are open: they close %(when)s.",
+                    when=moment(closes.value, rules.zone),
+                ),
+            )
+    rejected = db.session.execute(
+        select(Candidacy).where(
+            Candidacy.conference_id == conference.id,
+            Candidacy.body == poll.body,
+            Candidacy.status == "rejected",
+        )
+    ).scalars()
+    for candidacy in rejected:
+        deadline = objection_deadline(candidacy)
+        pending = db.session.execute(
+            select(Objection.id).where(
+                Objection.candidacy_id == candidacy.id, Objection.decided_at.is_(None)
+            )
+        ).first()
+        if pending is not None or (deadline is not None and deadline[0] > now):
+            raise RuleRefused(
+                deadline[1] if deadline else rules.certification.objections.article,
+                _(
+                    "The ballot cannot open while a rejected candidate may still object or "
+                    "awaits the committee's answer (%(name)s).",
+                    name=candidacy.member.name_ar,
+                ),
+            )
+
+
 def _freeze_candidates(conference: Conference, poll: Poll, actor: User | None) -> None:
     from congress.candidacy.listing import ballot_list, freeze_list
 
@@ -256,6 +302,7 @@ def open_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) ->
                 )
             )
     if poll.kind == "election":
+        _refuse_while_candidacies_move(conference, poll, now)
         _freeze_candidates(conference, poll, actor)
     voters = _electorate(conference, poll)
     if not voters:

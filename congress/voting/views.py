@@ -307,14 +307,16 @@ def cast():
 # --- after the close ---------------------------------------------------------------------
 
 
-@bp.route("/polls/<int:poll_id>/board")
+@bp.route("/polls/<int:poll_id>/board", methods=["GET", "POST"])
 @login_required
 def bulletin(poll_id: int):
+    """The tracker to check is posted, never put in the URL (an access log would keep it
+    beside the voter's address)."""
     poll = get_poll(poll_id)
     if not board.is_public(poll):
         abort(404)
     voted, ballots = polls.counts(poll)
-    query = request.args.get("tracker", "")
+    query = request.form.get("tracker", "")[:200] if request.method == "POST" else ""
     found = board.has_tracker(poll, query) if query else None
     return render_template(
         "voting/board.html",

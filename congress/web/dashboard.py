@@ -15,6 +15,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from congress.auth import roles
+from congress.auth.models import User
 from congress.candidacy.models import Candidacy
 from congress.conference import attendance
 from congress.conference.delegates import delegate_of
@@ -79,6 +80,8 @@ def _delegate(user, conference: Conference) -> list[Task]:
     if delegate is None:
         return []
     me = url_for("delegates.me", conference_id=conference.id)
+    if delegate.status in ("withdrawn", "rejected"):
+        return [Task(_("You are not a delegate of this conference (any more)."), me)]
     tasks = []
     if delegate.status != "accredited":
         tasks.append(
@@ -91,21 +94,24 @@ def _delegate(user, conference: Conference) -> list[Task]:
             tasks.append(
                 Task(_("A sitting is open: check in to count for the quorum and vote."), me, True)
             )
-    waiting = db.session.execute(
-        select(Poll)
-        .join(RollEntry, RollEntry.poll_id == Poll.id)
-        .where(
-            Poll.conference_id == conference.id,
-            Poll.state == "open",
-            RollEntry.member_id == user.member_id,
-            RollEntry.voted.is_(False),
+    on_roll = {}
+    for poll, voted in db.session.execute(
+        select(Poll, RollEntry.voted)
+        .outerjoin(
+            RollEntry, (RollEntry.poll_id == Poll.id) & (RollEntry.member_id == user.member_id)
         )
+        .where(Poll.conference_id == conference.id, Poll.state == "open")
         .order_by(Poll.id)
-    ).scalars()
-    for poll in waiting:
-        if not poll.casting_ended():
+    ).all():
+        on_roll[poll] = voted
+    for poll, voted in on_roll.items():
+        if voted is False and not poll.casting_ended():
             url = url_for("voting.ballot", poll_id=poll.id)
             tasks.append(Task(_("Vote now: %(title)s", title=_title(poll)), url, True))
+        elif voted is None and poll.electorate != "body":
+            url = url_for("voting.page", poll_id=poll.id)
+            text = _("Not on the roll of: %(title)s (see why)", title=_title(poll))
+            tasks.append(Task(text, url))
     tasks.append(Task(_("Your delegate status and check-in"), me))
     return tasks
 
@@ -174,11 +180,38 @@ def _committee(user, conference: Conference) -> list[Task]:
             url = url_for("results.result", poll_id=poll.id)
             tasks.append(Task(_("Your signature is awaited: %(title)s", title=title), url, True))
     tasks += _shares(user, conference)
+    tasks += _objections_waiting(conference)
     tasks.append(Task(_("Create a poll"), url_for("voting.create", conference_id=conference.id)))
     tasks.append(
         Task(_("Review candidacies"), url_for("candidacy.review_page", conference_id=conference.id))
     )
     return tasks
+
+
+def _objections_waiting(conference: Conference) -> list[Task]:
+    """Delegates' objections to certified results that the committee has not decided."""
+    from congress.results.models import ResultObjection
+
+    rows = db.session.execute(
+        select(ResultObjection.poll_id, func.count(ResultObjection.id))
+        .join(Poll, Poll.id == ResultObjection.poll_id)
+        .where(Poll.conference_id == conference.id, ResultObjection.outcome == "")
+        .group_by(ResultObjection.poll_id)
+        .order_by(ResultObjection.poll_id)
+    ).all()
+    return [
+        Task(
+            ngettext(
+                "%(num)d objection to %(title)s awaits the committee's decision",
+                "%(num)d objections to %(title)s await the committee's decision",
+                n,
+                title=_title(db.session.get(Poll, poll_id)),
+            ),
+            url_for("results.result", poll_id=poll_id, _anchor="objections"),
+            True,
+        )
+        for poll_id, n in rows
+    ]
 
 
 def _signed(poll: Poll, user) -> bool:
@@ -254,7 +287,10 @@ def _officer(user, conference: Conference) -> list[Task]:
         select(func.count(Delegate.id)).where(
             Delegate.conference_id == conference.id,
             Delegate.status.in_(("designated", "accredited")),
-            ~select(Invitation.id).where(Invitation.delegate_id == Delegate.id).exists(),
+            ~select(Invitation.id).where(Invitation.member_id == Delegate.member_id).exists(),
+            ~select(User.id)
+            .where(User.member_id == Delegate.member_id, User.password_hash.is_not(None))
+            .exists(),
         )
     ).scalar_one()
     if without_link:

@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from congress.conference import operations as conference_ops
@@ -18,6 +18,12 @@ def home():
         sections=dashboard.sections(current_user, conference),
         certified=dashboard.certified(conference),
     )
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for it whatever the page declares: the icon, not a 404."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.route("/healthz")

@@ -55,6 +55,7 @@ TABLE: dict[tuple[str, str], Case] = {
     # --- public pages and the account --------------------------------------------------
     ("/", "GET"): Case("/", ALL_OK),
     ("/healthz", "GET"): Case("/healthz", ALL_OK),
+    ("/favicon.ico", "GET"): Case("/favicon.ico", ALL_OK),
     ("/bylaws", "GET"): Case("/bylaws", ALL_OK),
     ("/bylaws.toml", "GET"): Case("/bylaws.toml", ALL_OK),
     ("/login", "GET"): Case("/login", ALL_OK),
@@ -240,6 +241,10 @@ TABLE: dict[tuple[str, str], Case] = {
     ("/vote/review", "POST"): Case("/vote/review", ON_THE_ROLL, data={"poll": "{open_poll}"}),
     ("/vote/cast", "POST"): Case("/vote/cast", LOGGED_IN),
     ("/polls/<int:poll_id>/board", "GET"): Case("/polls/{tallied_poll}/board", LOGGED_IN),
+    # checking a tracker: a lookup, nothing changes
+    ("/polls/<int:poll_id>/board", "POST"): Case(
+        "/polls/{tallied_poll}/board", LOGGED_IN, {"tracker": "0" * 32}
+    ),
     ("/polls/<int:poll_id>/edit", "GET"): Case("/polls/{draft_poll}/edit", COMMITTEE),
     ("/polls/<int:poll_id>/edit", "POST"): Case("/polls/{draft_poll}/edit", COMMITTEE),
     # without the confirming box: nothing is deleted
@@ -311,6 +316,7 @@ SELF_SERVICE = {
     ("/account/two-factor/recovery-codes", "POST"),
     ("/account/key-holder", "POST"),
     ("/account/report-activation", "POST"),
+    ("/polls/<int:poll_id>/board", "POST"),
     ("/forgot-password", "POST"),
     ("/reset/<token>", "POST"),
     ("/reauthenticate", "POST"),

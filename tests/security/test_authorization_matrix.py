@@ -340,6 +340,7 @@ def observer_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dic
     c, s = world.conference, world.candidacy
     member = db.session.get(Member, _member_id(world, "member"))
     cand = f"/conferences/{c}/candidacies/{s}"
+    objection = _pending_objection(world)
     return {
         ("/admin/users/<int:user_id>/roles", "POST"): [
             (
@@ -393,7 +394,10 @@ def observer_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dic
         ],
         ("/conferences/<int:conference_id>/delegates/<int:delegate_id>/<action>", "POST"): [
             (f"/conferences/{c}/delegates/{world.pending_delegate}/accredit", {}),
-            (f"/conferences/{c}/delegates/{world.delegate}/withdraw", {"reason": "x"}),
+            (
+                f"/conferences/{c}/delegates/{world.delegate}/withdraw",
+                {"reason": "x", "confirm": "yes"},
+            ),
             (f"/conferences/{c}/delegates/{world.pending_delegate}/invite", {}),
         ],
         ("/conferences/<int:conference_id>/attendance", "POST"): [
@@ -415,7 +419,7 @@ def observer_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dic
             "/conferences/<int:conference_id>/candidacies/<int:candidacy_id>"
             "/<any(accept, decline, withdraw):action>",
             "POST",
-        ): [(f"{cand}/withdraw", {"reason": "x"})],
+        ): [(f"{cand}/withdraw", {"reason": "x", "confirm": "yes"})],
         (
             "/conferences/<int:conference_id>/candidacies/<int:candidacy_id>"
             "/<any(approve, reject, decide, remove):action>",
@@ -459,7 +463,7 @@ def observer_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dic
         ("/polls/<int:poll_id>/objection/decide", "POST"): [
             (
                 f"/polls/{world.certified_poll}/objection/decide",
-                {"objection": _pending_objection(world), "outcome": o, "answer": "x"},
+                {"objection": objection, "outcome": o, "answer": "x"},
             )
             for o in ("upheld", "rejected")
         ],

@@ -196,7 +196,11 @@ def test_markup_is_shown_as_text(app, make_browser, db):
         admin.get(f"/conferences/{world.conference}"),
         officer.get("/members/?q=" + MARKUP),
         admin.get("/audit/?action=" + MARKUP + "&subject=" + MARKUP),
-        admin.get(f"/polls/{world.tallied_poll}/board?tracker=" + MARKUP),
+        admin.post(
+            f"/polls/{world.tallied_poll}/board",
+            {"tracker": MARKUP},
+            page=f"/polls/{world.tallied_poll}/board",
+        ),
         make_browser().get("/login?next=" + MARKUP),
     ]
     for response in pages:

@@ -21,6 +21,7 @@ from security_world import KINDS, build_world
 
 NOT_BY_CLICKING = {
     "/healthz",  # the proxy's liveness probe
+    "/favicon.ico",  # asked by browsers themselves
     "/candidates",  # a redirect kept for old links: the navigation points at the list itself
     "/login/code",  # reached by the redirect after the password
     "/reauthenticate",  # reached by the redirect of a fresh-login check

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from candidacy_helpers import CC, certify, committee, conference_in, logged_in_member
+from candidacy_helpers import CC, certify, committee, conference_in, logged_in_member, move
 from congress.audit.models import AuditEntry
 from congress.bylaws.operations import example_text, upload
 from congress.candidacy import listing, operations
@@ -185,6 +185,7 @@ def test_no_one_steers_the_lot_by_adding_entries_before_the_ballot_opens_art_22_
     conference = lot_conference
     approve_directly(db, conference, free_members(db, 6))
     delegate_users(conference, 5)  # in session, quorum present
+    move(conference, 5)  # nominations closed (Article 20.1): the ballot may open
     with app.test_request_context(), write_intent():
         poll = polls.create_election(conference, CC, actor=None)
         db.session.commit()

@@ -201,7 +201,7 @@ def test_the_candidate_withdraws_until_the_ballot_opens(ready, db, app):
         listing.freeze_list(conference, CC, None)
         db.session.commit()
     page = page_of(conference, candidacy)
-    late = candidate.post(f"{page}/withdraw", {"reason": ""}, page=page)
+    late = candidate.post(f"{page}/withdraw", {"reason": "", "confirm": "yes"}, page=page)
     assert late.status_code == 409 and "لجنة الانتخابات" in late.get_data(as_text=True)
     assert candidacy_of(candidacy.member).status == "approved"
 
@@ -209,7 +209,7 @@ def test_the_candidate_withdraws_until_the_ballot_opens(ready, db, app):
 def test_before_the_ballot_a_withdrawal_releases_the_endorsers(ready, db):
     conference, candidacy, candidate, _ = ready
     page = page_of(conference, candidacy)
-    assert candidate.post(f"{page}/withdraw", {"reason": "ظروف"}, page=page).status_code == 302
+    assert candidate.post(f"{page}/withdraw", {"reason": "ظروف", "confirm": "yes"}, page=page).status_code == 302
     row = candidacy_of(candidacy.member)
     assert row.status == "withdrawn" and endorsements.count_of(row) == 0
     assert actions_of(candidacy)[-1] == "candidacy.withdrawn"

@@ -102,3 +102,18 @@ def test_the_tally_command_counts_a_blt_file_and_refuses_a_malformed_one(runner,
     bad.write_text("3 1\n4 1 0\nx\n")
     refused = runner.invoke(args=["congress", "tally", str(bad), "--method", "block"])
     assert refused.exit_code == 2 and "line 3" in refused.output
+
+
+def test_an_endorsement_already_given_is_shown_not_a_dead_end(runner, db, make_browser):
+    """The walk-through tapped "endorse" and was told to withdraw an endorsement that no
+    page showed. The page now names it, and offers no button it would refuse."""
+    from congress.conference.models import Conference
+
+    runner.invoke(args=["congress", "init"])
+    runner.invoke(args=["congress", "demo"])
+    conference = db.session.execute(select(Conference)).scalar_one()
+    member = make_browser()
+    member.login("member01@congress.test", "delegate-demo-2026")
+    page = member.get(f"/conferences/{conference.id}/endorsements").get_data(as_text=True)
+    assert "لم يعد ممكنًا سحب التزكية" in page
+    assert "/endorse\"" not in page

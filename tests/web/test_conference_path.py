@@ -161,3 +161,17 @@ def test_the_bylaws_version_of_a_convened_conference_never_changes(convened, db,
     changed = example_text().replace("days = 30", "days = 20")
     assert upload_bylaws(admin, changed).status_code == 302
     assert db.session.get(Conference, cid).bylaws_version.number == 1
+
+
+def test_the_apportionment_is_frozen_when_the_conference_is_convened(convened, db):
+    """Issue 15.10: re-importing the roll after convening used to move the seats. The
+    notice fixes them: the counts of members in good standing at convening are kept."""
+    _, officer, conference_id = convened
+    page = f"/conferences/{conference_id}/delegates"
+    before = officer.get(page).get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
+    grown = {**ROLL, "SY": 40}  # 28 more members in good standing in SY
+    assert import_roll(officer, roll_csv(grown, suspended={"SY-003"})).status_code == 302
+    after = officer.get(page).get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
+    assert after == before
+    frozen = db.session.get(Conference, conference_id).standing_at_convening
+    assert '"SY": 11' in frozen

@@ -121,3 +121,48 @@ def test_a_delegate_who_checked_in_after_the_opening_is_told_why_with_the_articl
     html = response.get_data(as_text=True)
     assert response.status_code == 403
     assert "عند فتحه" in html and "#art-" in html
+
+
+def test_a_withdrawn_delegate_leaves_the_roll_of_open_polls_and_cannot_vote(
+    session_with, committee, make_browser, db
+):
+    """The walk-through found a delegate withdrawn by the officer still voting, counted."""
+    conference, users = session_with(3)
+    poll_id = new_motion(committee, conference.id)
+    act(committee, poll_id, "open")
+    officer = make_browser()
+    officer.login("credentials@congress.test", "credentials-demo-2026")
+    leaving = db.session.execute(
+        select(Delegate).where(Delegate.member_id == users[0].member_id)
+    ).scalar_one()
+    base = f"/conferences/{conference.id}/delegates"
+    unconfirmed = officer.post(f"{base}/{leaving.id}/withdraw", {"reason": "استقال"}, page=base)
+    assert unconfirmed.status_code == 303
+    done = officer.post(
+        f"{base}/{leaving.id}/withdraw", {"reason": "استقال", "confirm": "yes"}, page=base
+    )
+    assert done.status_code == 302
+    assert vote(voter(make_browser, users[0]), poll_id, answer="y").status_code in (403, 409)
+    assert db.session.get(Poll, poll_id).electorate_size == 2
+
+
+def test_an_election_does_not_open_while_its_nominations_are_open_art_20_1(
+    session_with, committee, db
+):
+    """The walk-through opened the Central Council election ten days before nominations
+    closed, which closed them at once."""
+    from candidacy_helpers import move
+    from scenario import approve_candidates, members
+    from voting_steps import new_election
+
+    conference, users = session_with(3)
+    approve_candidates(
+        conference, "central_council", members(exclude={u.member_id for u in users}, limit=4)
+    )
+    move(conference, 20)  # inside the window of Article 20.1
+    poll_id = new_election(committee, conference.id, "central_council")
+    refused = act(committee, poll_id, "open")
+    assert refused.status_code == 409 and "#art-20.1" in refused.get_data(as_text=True)
+    assert db.session.get(Poll, poll_id).state == "draft"
+    move(conference, 5)  # nominations closed
+    assert act(committee, poll_id, "open").status_code == 302

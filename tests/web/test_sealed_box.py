@@ -328,3 +328,26 @@ def test_a_double_tap_in_a_sealed_poll_finds_the_same_receipt(
     assert first.status_code == again.status_code == 200
     assert tracker_of(first) == tracker_of(again)
     assert db.session.execute(select(func.count()).select_from(Ballot)).scalar() == 1
+
+
+def test_sealing_without_passphrases_keeps_the_form_and_points_to_the_passphrase_page(
+    session_with, committee, db
+):
+    """The walk-through found the refusal a dead end: no link to where a passphrase is set,
+    and the motion typed in erased."""
+    conference, _ = session_with(3)
+    response = committee.post(
+        f"/conferences/{conference.id}/polls/new",
+        {
+            "kind": "motion",
+            "m-title_ar": "ورقة مختومة",
+            "m-text_ar": "نص",
+            "m-category": "ordinary",
+            "m-seal": "y",
+        },
+        page=f"/conferences/{conference.id}/polls/new",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert 'value="ورقة مختومة"' in html and "/account/key-holder" in html
+    assert db.session.execute(select(func.count()).select_from(Poll)).scalar() == 0

@@ -34,10 +34,12 @@ def test_a_motion_from_opening_to_the_bulletin_board(session_with, committee, ma
     assert all(re.sub(r"(.{4})", r"\1 ", t).strip() in board for t in trackers)
     assert board.count("<li>نعم</li>") == 3 and "الروزنامة" not in board
     assert "السجل والصندوق متطابقان" in board
-    found = committee.get(f"/polls/{poll_id}/board?tracker={trackers[0]}")
+    board_page = f"/polls/{poll_id}/board"
+    found = committee.post(board_page, {"tracker": trackers[0]}, page=board_page)
     assert "موجود" in found.get_data(as_text=True)
-    missing = committee.get(f"/polls/{poll_id}/board?tracker={'0' * 32}")
+    missing = committee.post(board_page, {"tracker": "0" * 32}, page=board_page)
     assert "غير موجود" in missing.get_data(as_text=True)
+    assert "tracker=" not in committee.get(board_page).get_data(as_text=True)  # never a GET
     entries = (
         db.session.execute(select(AuditEntry.action).where(AuditEntry.subject == f"poll:{poll_id}"))
         .scalars()
