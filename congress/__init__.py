@@ -97,6 +97,9 @@ def _register_blueprints(app: Flask) -> None:
     from .sealing.views import bp as sealing_bp
 
     app.register_blueprint(sealing_bp)
+    from .verifiable.views import bp as verifiable_bp
+
+    app.register_blueprint(verifiable_bp)
 
 
 def _init_request_transaction(app: Flask) -> None:

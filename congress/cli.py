@@ -16,6 +16,18 @@ audit_cli = AppGroup("audit", help="The hash-chained audit log.")
 cli.add_command(audit_cli)
 
 
+def _offline_commands() -> None:
+    """Run by a trustee, the credential authority or any member on their own computer:
+    no app, no database (congress/verifiable/cli_tools.py)."""
+    from congress.verifiable.cli_tools import audit_ballot, credentials_cli, trustee_cli
+
+    for command in (trustee_cli, credentials_cli, audit_ballot):
+        cli.add_command(command)
+
+
+_offline_commands()
+
+
 def register(app) -> None:
     app.cli.add_command(cli)
 
@@ -283,6 +295,9 @@ def verify_command(path: str) -> None:
 
     from congress.core.verify import verify_export
 
+    if Path(path).suffix == ".bel":
+        _verify_archive(path)
+        return
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as broken:
@@ -294,3 +309,16 @@ def verify_command(path: str) -> None:
     if not all(c.ok for c in checks):
         sys.exit(1)
     click.echo("The export verifies.")
+
+
+def _verify_archive(path: str) -> None:
+    """A verifiable poll's Belenios archive, checked by our own verifier (the same checks
+    as `belenios-tool election verify`, sharing no code with the casting path)."""
+    from congress.core.belenios.verify import verify_archive_full
+
+    result = verify_archive_full(path)
+    for check in result.checks:
+        click.echo(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+    if not result.checks or not all(c.ok for c in result.checks):
+        sys.exit(1)
+    click.echo("The archive verifies.")

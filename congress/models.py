@@ -28,4 +28,11 @@ from congress.sealing.models import (  # noqa: F401
     ShareEnvelope,
     ShareRelay,
 )
+from congress.verifiable.models import (  # noqa: F401
+    PartialDecryptionRow,
+    TrusteeMessage,
+    TrusteeSetup,
+    VerifiableBallot,
+    VerifiablePoll,
+)
 from congress.voting.models import Ballot, Poll, PollCandidate, RollEntry  # noqa: F401

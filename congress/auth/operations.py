@@ -124,6 +124,15 @@ def grant_role(user: User, role: str, *, actor: User | None = None) -> None:
         raise AccountError([_("No one can grant a role to themself: ask another administrator.")])
     if user.has_role(role):
         return
+    if {role, *(r.role for r in user.roles)} >= {role_names.ADMIN, role_names.AUTHORITY}:
+        raise AccountError(
+            [
+                _(
+                    "The credential authority cannot be an administrator: with the server, "
+                    "they could vote in the place of any delegate."
+                )
+            ]
+        )
     user.roles.append(UserRole(role=role))
     db.session.flush()
     record(

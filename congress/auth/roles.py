@@ -6,12 +6,16 @@ ADMIN = "administrator"
 CREDENTIALS = "credentials_officer"
 COMMITTEE = "election_committee"
 OBSERVER = "observer"
+# makes the voters' credentials of verifiable polls on their own computer; never an
+# administrator (with the server, they could vote in the place of any delegate)
+AUTHORITY = "credential_authority"
 
-ALL = (ADMIN, CREDENTIALS, COMMITTEE, OBSERVER)
+ALL = (ADMIN, CREDENTIALS, COMMITTEE, OBSERVER, AUTHORITY)
 
 LABELS = {
     ADMIN: _l("Administrator"),
     CREDENTIALS: _l("Credentials officer"),
     COMMITTEE: _l("Election committee"),
     OBSERVER: _l("Observer"),
+    AUTHORITY: _l("Credential authority"),
 }

@@ -148,4 +148,4 @@ def enable(user: User, secret: str, code: str) -> bool:
 def required_for(user: User) -> bool:
     if not current_app.config["REQUIRE_TOTP_FOR_STAFF"]:
         return False
-    return user.has_role(roles.ADMIN) or user.has_role(roles.COMMITTEE)
+    return any(user.has_role(r) for r in (roles.ADMIN, roles.COMMITTEE, roles.AUTHORITY))

@@ -26,6 +26,21 @@ class BoxSealed(Exception):
     """The committee has not yet opened the sealed box: there is nothing to count."""
 
 
+class NotDecrypted(Exception):
+    """A verifiable poll's tally still waits for its trustees' partial decryptions."""
+
+
+def _decrypted(poll: Poll) -> dict:
+    """The decrypted totals of a verifiable poll, once its whole record verifies: the
+    ballots, the encrypted tally the close recorded, each partial decryption, the result."""
+    from congress.verifiable import polls as verifiable
+
+    if not verifiable.of(poll).result:
+        raise NotDecrypted()
+    verifiable.check_record(poll)  # BoxAltered("archive") when any step fails its proofs
+    return verifiable.totals(poll)
+
+
 def run_tally(poll: Poll, *, actor: User | None) -> Tally:
     """Count the box; a recount replaces the report and voids earlier signatures."""
     if poll.state not in ("closed", "tallied"):
@@ -35,6 +50,7 @@ def run_tally(poll: Poll, *, actor: User | None) -> Tally:
 
         if db.session.get(PollKey, poll.id).opened_at is None:
             raise BoxSealed()
+    verifiable = _decrypted(poll) if board.is_verifiable(poll) else None
     contents = board.contents(poll)
     storage.check_box(
         poll, [canonical(c) for c in contents] if board.is_sealed(poll) else None
@@ -42,13 +58,22 @@ def run_tally(poll: Poll, *, actor: User | None) -> Tally:
     conference = db.session.get(Conference, poll.conference_id)
     if poll.kind == "election":
         _mark_withdrawn(conference, poll)
-    report = recount.report_for(
-        poll_section(poll),
-        candidates_section(poll),
-        contents,
-        poll.quorum_snapshot,
-        rules_of(conference.bylaws_version),
-    )
+    if verifiable is not None:  # only the decrypted sums: the same rules, no ballot opened
+        report = recount.report_from_totals(
+            poll_section(poll),
+            candidates_section(poll),
+            verifiable,
+            poll.quorum_snapshot,
+            rules_of(conference.bylaws_version),
+        )
+    else:
+        report = recount.report_for(
+            poll_section(poll),
+            candidates_section(poll),
+            contents,
+            poll.quorum_snapshot,
+            rules_of(conference.bylaws_version),
+        )
     digest = recount.sha256(report)
     tally = db.session.get(Tally, poll.id)
     if tally is None:

@@ -143,6 +143,11 @@ _ALTERED = {
         "The count is refused: the opened ballots are not those recorded in the audit chain "
         "when the box was opened. The refusal is recorded."
     ),
+    "archive": _l(
+        "The count is refused: the verifiable poll's record does not verify (a ballot, the "
+        "encrypted tally, a partial decryption or the result is not what the proofs and the "
+        "audit chain say). The refusal is recorded."
+    ),
     "entries": _l(
         "The count is refused: the audit chain holds a second close or opening entry for this "
         "poll, which only someone writing to the database can have added. The refusal is "
@@ -162,6 +167,9 @@ def tally(poll_id: int):
     except counting.BoxSealed:
         flash(_("The ballot box is still sealed: the key holders must open it first."), "error")
         return redirect(url_for("sealing.box", poll_id=poll.id), 303)
+    except counting.NotDecrypted:
+        flash(_("The trustees must first decrypt the tally."), "error")
+        return redirect(url_for("verifiable.decrypt", poll_id=poll.id), 303)
     except storage.BoxAltered as altered:
         counting.refuse_altered(poll, altered, actor=current_user)
         flash(_ALTERED[altered.what], "error")

@@ -117,6 +117,7 @@ def ceremony(poll: Poll, *, actor: User | None) -> PollKey:
             )
         )
     poll.rules = json.dumps({**poll.frozen_rules, "public_key": key.public_key}, sort_keys=True)
+    poll.level = "sealed"
     db.session.flush()
     record(
         actions.POLL_KEY_CREATED,

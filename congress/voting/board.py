@@ -25,11 +25,18 @@ def is_public(poll: Poll) -> bool:
 
 
 def trackers(poll: Poll) -> list[str]:
+    from .storage import box_table
+
+    table = box_table(poll)
     return list(
         db.session.execute(
-            select(Ballot.tracker).where(Ballot.poll_id == poll.id).order_by(Ballot.tracker)
+            select(table.tracker).where(table.poll_id == poll.id).order_by(table.tracker)
         ).scalars()
     )
+
+
+def is_verifiable(poll: Poll) -> bool:
+    return poll.level == "verifiable"
 
 
 def is_sealed(poll: Poll) -> bool:
@@ -38,7 +45,10 @@ def is_sealed(poll: Poll) -> bool:
 
 def contents(poll: Poll) -> list[dict]:
     """The ballots' contents in random-id order; for a sealed box, the opened ballots
-    (empty until k holders have opened it)."""
+    (empty until k holders have opened it). A verifiable poll's ballots are never opened:
+    only their sum is decrypted."""
+    if is_verifiable(poll):
+        return []
     if is_sealed(poll):
         from congress.sealing.models import OpenedBallot
 
@@ -79,6 +89,18 @@ def normalize_tracker(value: str) -> str:
 
 
 def has_tracker(poll: Poll, value: str) -> bool:
+    if is_verifiable(poll):  # Belenios' tracker: the ballot's SHA-256 in base64
+        from congress.verifiable.models import VerifiableBallot
+
+        wanted = re.sub(r"[^0-9A-Za-z+/]", "", value or "")[:43]
+        return (
+            db.session.execute(
+                select(VerifiableBallot.poll_id).where(
+                    VerifiableBallot.poll_id == poll.id, VerifiableBallot.tracker == wanted
+                )
+            ).first()
+            is not None
+        )
     wanted = normalize_tracker(value)
     if len(wanted) != 32:
         return False

@@ -52,7 +52,7 @@ def spec_of(rules: Mapping) -> ballots.BallotSpec:
 def open_poll_row(poll_id: int, *, lock: bool):
     """The columns a cast needs, in one statement; FOR SHARE on PostgreSQL when casting."""
     stmt = select(
-        Poll.id, Poll.state, Poll.closes_at, Poll.rules, Poll.title_ar, Poll.title_en
+        Poll.id, Poll.state, Poll.closes_at, Poll.rules, Poll.title_ar, Poll.title_en, Poll.level
     ).where(Poll.id == poll_id)
     if lock:
         stmt = stmt.with_for_update(read=True)
@@ -83,6 +83,8 @@ def cast(
     if member_id is None:
         raise CastRefused(_("Your account is not linked to a member of the organization."))
     row = open_poll_row(poll_id, lock=True)
+    if row.level == "verifiable":
+        raise CastRefused(_("This poll is verifiable: vote in its booth, from the poll's page."))
     rules = json.loads(row.rules)
     spec = spec_of(rules)
     reviewed = _reviewed(token, poll_id, member_id, spec) if token is not None else None

@@ -11,15 +11,16 @@ from congress.conference.models import Conference
 from congress.extensions import db
 from congress.i18n import language
 from congress.sealing.ceremony import SealingError, ceremony
+from congress.verifiable import trustees
 from congress.web.local_time import to_utc
 
 from . import polls
 from .forms import ElectionForm, MotionForm
 
 
-def _sealed_or_plain(poll, seal: bool):
+def _after_creation(poll, level: str):
     """With a sealed box the key ceremony runs now, in the same transaction."""
-    if seal:
+    if level == "sealed":
         ceremony(poll, actor=current_user)  # SealingError: the form is shown again, kept
         return redirect(url_for("sealing.box", poll_id=poll.id))
     return redirect(url_for("voting.page", poll_id=poll.id))
@@ -33,6 +34,8 @@ def create_from_form(conference: Conference):
         (key, body.title.get(lang)) for key, body in rules.bodies.items() if body.method is not None
     ]
     motion = MotionForm(prefix="m")
+    if request.method == "GET" and trustees.is_ready(conference):
+        election.level.data = "verifiable"  # elections of the bodies, once there is a key
     warnings = []
     kind = request.form.get("kind")
     try:
@@ -46,8 +49,9 @@ def create_from_form(conference: Conference):
                     election.body.data,
                     actor=current_user,
                     closes_at=to_utc(election.closes_at.data),
+                    level=election.level.data,
                 )
-                return _sealed_or_plain(poll, election.seal.data)
+                return _after_creation(poll, election.level.data)
         elif request.method == "POST" and kind == "motion" and motion.validate_on_submit():
             poll = polls.create_motion(
                 conference,
@@ -58,8 +62,9 @@ def create_from_form(conference: Conference):
                 category=motion.category.data,
                 actor=current_user,
                 closes_at=to_utc(motion.closes_at.data),
+                level=motion.level.data,
             )
-            return _sealed_or_plain(poll, motion.seal.data)
+            return _after_creation(poll, motion.level.data)
     except (polls.PollError, SealingError) as refused:
         db.session.rollback()
         flash(str(refused), "error")

@@ -1,6 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -15,15 +22,36 @@ CATEGORY_LABELS = {
 }
 
 
-SEAL_LABEL = _l(
-    "Seal the ballot box: ballots encrypted to a key that only the required "
-    "number of committee members together can open"
-)
+LEVELS = ("plain", "sealed", "verifiable")
+LEVEL_LABELS = {
+    "plain": _l("Plain: the server counts the ballots; you trust whoever runs it"),
+    "sealed": _l(
+        "Sealed: ballots are encrypted to a key that only the required number of "
+        "committee members together can open after the close"
+    ),
+    "verifiable": _l(
+        "Verifiable: ballots are encrypted on the voter's device, the trustees decrypt only "
+        "the total, and anyone can check the count with Belenios"
+    ),
+}
+LEVEL_SHORT = {
+    "plain": _l("plain"),
+    "sealed": _l("sealed box"),
+    "verifiable": _l("verifiable (Belenios)"),
+}
+
+
+def _level_field():
+    return RadioField(
+        _l("Secrecy of the ballot"),
+        choices=[SelectChoice(k, LEVEL_LABELS[k]) for k in LEVELS],
+        default="plain",
+    )
 
 
 class ElectionForm(FlaskForm):
     body = SelectField(_l("Body"))
-    seal = BooleanField(SEAL_LABEL, default=False)
+    level = _level_field()
     closes_at = DateTimeLocalField(
         _l("Voting ends at (optional, in your time zone)"),
         validators=[Optional(), sane_datetime, existing_local_time],
@@ -41,7 +69,7 @@ class MotionForm(FlaskForm):
     category = SelectField(
         _l("Category"), choices=[SelectChoice(k, v) for k, v in CATEGORY_LABELS.items()]
     )
-    seal = BooleanField(SEAL_LABEL, default=False)
+    level = _level_field()
     closes_at = DateTimeLocalField(
         _l("Voting ends at (optional, in your time zone)"),
         validators=[Optional(), sane_datetime, existing_local_time],

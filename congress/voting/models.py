@@ -51,6 +51,9 @@ class Poll(db.Model):
     max_marks: Mapped[int | None] = mapped_column(Integer)
     blank_allowed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     electorate: Mapped[str] = mapped_column(String(30), nullable=False)
+    # secrecy level: plain (the server reads ballots), sealed (k of n committee members
+    # open the box after the close), verifiable (Belenios: encrypted in the browser)
+    level: Mapped[str] = mapped_column(String(12), nullable=False, default="plain")
     rules: Mapped[str] = mapped_column(Text, nullable=False, default="{}")  # frozen, JSON
     state: Mapped[str] = mapped_column(String(12), nullable=False, default="draft")
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

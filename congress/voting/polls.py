@@ -26,7 +26,7 @@ from congress.extensions import db
 from congress.models_common import utcnow
 
 from . import storage
-from .models import Ballot, Poll, PollCandidate, RollEntry
+from .models import Poll, PollCandidate, RollEntry
 
 
 class PollError(Exception):
@@ -44,7 +44,12 @@ def _refuse_past(closes_at: datetime | None, now: datetime | None = None) -> Non
 
 
 def create_election(
-    conference: Conference, body: str, *, actor: User | None, closes_at: datetime | None = None
+    conference: Conference,
+    body: str,
+    *,
+    actor: User | None,
+    closes_at: datetime | None = None,
+    level: str = "plain",
 ) -> Poll:
     """A draft election for a body; the rules come from the conference's bylaws."""
     _refuse_if_closed(conference)
@@ -84,8 +89,7 @@ def create_election(
         rules=json.dumps(frozen, sort_keys=True),
         closes_at=closes_at,
     )
-    db.session.add(poll)
-    db.session.flush()
+    _add(poll, conference, level)
     record(
         actions.POLL_CREATED,
         actor=actor_label(actor),
@@ -96,9 +100,37 @@ def create_election(
             "body": body,
             "method": poll.method,
             "seats": poll.seats,
+            "level": level,
         },
     )
     return poll
+
+
+def _add(poll: Poll, conference: Conference, level: str) -> None:
+    """The new poll stored with its secrecy level; a verifiable one gets its Belenios
+    election (refused without the trustees' key, or for a ranked ballot). A sealed one
+    becomes sealed when its key ceremony runs (sealing/ceremony.py)."""
+    from congress.core.ballot import RANKED
+
+    if level not in ("plain", "sealed", "verifiable"):
+        raise PollError(_("Choose the secrecy of the ballot."))
+    if level == "verifiable" and poll.method in RANKED:
+        raise PollError(
+            _(
+                "A ranked ballot cannot be verifiable yet: choose plain or sealed for this "
+                "body's election."
+            )
+        )
+    poll.level = "plain" if level == "sealed" else level
+    db.session.add(poll)
+    db.session.flush()
+    if level == "verifiable":
+        from congress.verifiable.polls import VerifiableRefused, attach
+
+        try:
+            attach(poll, conference)
+        except VerifiableRefused as refused:
+            raise PollError(refused.message) from None
 
 
 def create_motion(
@@ -111,6 +143,7 @@ def create_motion(
     category: str,
     actor: User | None,
     closes_at: datetime | None = None,
+    level: str = "plain",
 ) -> Poll:
     _refuse_if_closed(conference)
     _refuse_past(closes_at)
@@ -139,8 +172,7 @@ def create_motion(
         ),
         closes_at=closes_at,
     )
-    db.session.add(poll)
-    db.session.flush()
+    _add(poll, conference, level)
     record(
         actions.POLL_CREATED,
         actor=actor_label(actor),
@@ -150,6 +182,7 @@ def create_motion(
             "kind": "motion",
             "category": category,
             "majority": kind.value,
+            "level": level,
         },
     )
     return poll
@@ -331,6 +364,10 @@ def open_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) ->
         },
     }
     poll.rules = json.dumps(frozen, sort_keys=True)
+    if poll.level == "verifiable":
+        from congress.verifiable.polls import freeze
+
+        freeze(poll)  # the Belenios election: its question, the trustees' joint key
     db.session.execute(
         insert(RollEntry), [{"poll_id": poll.id, "member_id": m, "voted": False} for m in voters]
     )
@@ -358,8 +395,9 @@ def counts(poll: Poll) -> tuple[int, int]:
         .select_from(RollEntry)
         .where(RollEntry.poll_id == poll.id, RollEntry.voted.is_(True))
     ).scalar_one()
+    table = storage.box_table(poll)
     ballots = db.session.execute(
-        select(func.count()).select_from(Ballot).where(Ballot.poll_id == poll.id)
+        select(func.count()).select_from(table).where(table.poll_id == poll.id)
     ).scalar_one()
     return voted, ballots
 
@@ -370,10 +408,22 @@ def close_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) -
     now = now or utcnow()
     if poll.state != "open":
         raise InvalidTransition("poll", poll.state, "closed")
+    verifiable = None
+    if poll.level == "verifiable":
+        from congress.verifiable import polls as verifiable
+
+        if not verifiable.of(poll).credentials:
+            raise PollError(
+                _(
+                    "No one could vote: the credential authority never published this "
+                    "poll's credentials. Annul the poll instead."
+                )
+            )
     db.session.execute(update(Poll).where(Poll.id == poll.id).values(state="closed", closed_at=now))
     db.session.refresh(poll)
     voted, ballots = counts(poll)
     poll.ballots_at_close = ballots
+    record_of_box = verifiable.on_close(poll) if verifiable else {}  # the encrypted tally
     entry = record(
         actions.POLL_CLOSED,
         actor=actor_label(actor),
@@ -384,6 +434,7 @@ def close_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) -
             "ballots": ballots,
             "chain_head": head().hash,
             **storage.digests(poll),
+            **record_of_box,
         },
     )
     poll.chain_head_at_close = entry.hash  # seeds any tie by lot; known to no one before

@@ -37,24 +37,41 @@ from congress.models_common import utcnow
 from .models import Ballot, Poll, RollEntry
 
 log = logging.getLogger(__name__)
-SCRUBBED_TABLES = ("ballots", "poll_roll", "opened_ballots")
+SCRUBBED_TABLES = ("ballots", "poll_roll", "opened_ballots", "verifiable_ballots")
 
 
 class BoxAltered(Exception):
     """The box differs from the digest the chain recorded at its close (or opening);
-    `what` is "ballots", "trackers", "opened", or "entries" (the chain holds a second close
-    or opening entry for the poll, or the poll names another close than its first)."""
+    `what` is "ballots", "trackers", "opened", "archive" (a verifiable poll's record does not
+    verify), or "entries" (the chain holds a second close or opening entry for the poll, or
+    the poll names another close than its first)."""
 
     def __init__(self, what: str):
         self.what = what
         super().__init__(f"the {what} differ from those recorded in the audit chain")
 
 
+def box_table(poll: Poll):
+    """The poll's box: ballots, or for a verifiable poll the last Belenios ballot of each
+    credential."""
+    if poll.level == "verifiable":
+        from congress.verifiable.models import VerifiableBallot
+
+        return VerifiableBallot
+    return Ballot
+
+
+def _box_rows(poll: Poll):
+    table = box_table(poll)
+    content = table.ballot if table is not Ballot else Ballot.content
+    return db.session.execute(
+        select(content.label("content"), table.tracker).where(table.poll_id == poll.id)
+    ).all()
+
+
 def digests(poll: Poll) -> dict[str, str]:
     """The box as the close entry records it: contents and trackers, each sorted."""
-    rows = db.session.execute(
-        select(Ballot.content, Ballot.tracker).where(Ballot.poll_id == poll.id)
-    ).all()
+    rows = _box_rows(poll)
     return {
         "box_sha256": box_digest(r.content for r in rows),
         "trackers_sha256": box_digest(r.tracker for r in rows),
@@ -64,12 +81,11 @@ def digests(poll: Poll) -> dict[str, str]:
 def rewrite(poll: Poll) -> None:
     """In the close transaction: the poll's rows written afresh, in orders unrelated to
     the casts (the box shuffled by a CSPRNG, the roll by member)."""
+    table = box_table(poll)
     box = [
         dict(r._mapping)
         for r in db.session.execute(
-            select(Ballot.poll_id, Ballot.id, Ballot.tracker, Ballot.content).where(
-                Ballot.poll_id == poll.id
-            )
+            select(*table.__table__.columns).where(table.poll_id == poll.id)
         )
     ]
     secrets.SystemRandom().shuffle(box)
@@ -81,11 +97,11 @@ def rewrite(poll: Poll) -> None:
             .order_by(RollEntry.member_id)
         )
     ]
-    db.session.execute(delete(Ballot).where(Ballot.poll_id == poll.id))
+    db.session.execute(delete(table).where(table.poll_id == poll.id))
     db.session.execute(delete(RollEntry).where(RollEntry.poll_id == poll.id))
-    for rows, table in ((box, Ballot), (roll, RollEntry)):
+    for rows, into in ((box, table), (roll, RollEntry)):
         if rows:
-            db.session.execute(insert(table), rows)
+            db.session.execute(insert(into), rows)
     after_commit(lambda: scrub(poll.id))
 
 

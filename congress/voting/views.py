@@ -19,7 +19,7 @@ from congress.web.fixed_size import fixed_size
 from congress.web.safety import db_int
 
 from . import ballot_token, board, casting, polls
-from .forms import ANSWER_LABELS, METHOD_LABELS, POLL_STATES
+from .forms import ANSWER_LABELS, LEVEL_SHORT, METHOD_LABELS, POLL_STATES
 from .models import Poll
 
 bp = Blueprint("voting", __name__)
@@ -31,6 +31,7 @@ def _labels() -> dict:
         "poll_states": POLL_STATES,
         "method_labels": METHOD_LABELS,
         "answer_labels": ANSWER_LABELS,
+        "level_labels": LEVEL_SHORT,
     }
 
 
@@ -229,6 +230,8 @@ def ballot(poll_id: int):
     """GET: an empty ballot. POST (from "change my choices" on the review page): the same
     ballot with the voter's choices marked again; nothing is stored either way."""
     poll, state = _for_voter(poll_id)
+    if poll.level == "verifiable":  # encrypted in the booth; a re-vote is allowed there
+        return redirect(url_for("verifiable.booth", poll_id=poll.id), 303)
     if state:
         return render_template("voting/already.html", poll=poll), 409
     if poll.state != "open" or poll.casting_ended():
@@ -245,6 +248,8 @@ def ballot(poll_id: int):
 @login_required
 def review():
     poll, _voted = _for_voter(request.form.get("poll", type=db_int) or 0)
+    if poll.level == "verifiable":
+        return redirect(url_for("verifiable.booth", poll_id=poll.id), 303)
     choices = _choices()
     try:
         content = casting.review(poll, **choices)
@@ -329,7 +334,24 @@ def bulletin(poll_id: int):
         query=query,
         found=found,
         groups=tracker_groups,
+        verifiable=_verifiable_board(poll),
     )
+
+
+def _verifiable_board(poll: Poll) -> dict | None:
+    """What the board adds for a verifiable poll: its archive, how many ballots the server
+    built for voters without JavaScript, and the decrypted totals once k trustees sent
+    their partial decryptions."""
+    if poll.level != "verifiable":
+        return None
+    from congress.verifiable import polls as verifiable
+
+    vp = verifiable.of(poll)
+    return {
+        "vp": vp,
+        "totals": verifiable.totals(poll) if vp.result else None,
+        "archive_sha256": verifiable.archive_sha256(vp),
+    }
 
 
 from . import draft_views  # noqa: E402, F401  (its routes are on this blueprint)

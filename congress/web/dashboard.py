@@ -50,6 +50,7 @@ def sections(user, conference: Conference | None) -> list[Section]:
             (_("Your candidacy"), _member),
             (_("Election committee"), _committee),
             (_("Credentials"), _officer),
+            (_("Credential authority"), _authority),
             (_("Observation"), _observer),
         ):
             tasks = maker(user, conference)
@@ -180,6 +181,9 @@ def _committee(user, conference: Conference) -> list[Task]:
             url = url_for("results.result", poll_id=poll.id)
             tasks.append(Task(_("Your signature is awaited: %(title)s", title=title), url, True))
     tasks += _shares(user, conference)
+    from congress.verifiable.tasks import for_trustee
+
+    tasks += for_trustee(user, conference, Task)
     tasks += _objections_waiting(conference)
     tasks.append(Task(_("Create a poll"), url_for("voting.create", conference_id=conference.id)))
     tasks.append(
@@ -315,6 +319,12 @@ def _officer(user, conference: Conference) -> list[Task]:
     tasks.append(Task(_("Delegates and accreditation"), delegates_page))
     tasks.append(Task(_("Member roll"), url_for("members.index")))
     return tasks
+
+
+def _authority(user, conference: Conference) -> list[Task]:
+    from congress.verifiable.tasks import for_authority
+
+    return for_authority(user, conference, Task)
 
 
 def _observer(user, conference: Conference) -> list[Task]:

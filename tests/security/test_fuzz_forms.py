@@ -572,7 +572,7 @@ def test_poll_creation(env, data):
             "m-text_ar": None,
             "m-text_en": None,
             "m-closes_at": closes,
-            "m-seal": None,
+            "m-level": None,
         },
     )
     which = data.draw(st.sampled_from(["motion", "election", "kind"]))
@@ -580,7 +580,7 @@ def test_poll_creation(env, data):
         post(env, "committee", url, [("kind", "motion"), ("m-category", category), *form])
     elif which == "election":
         body = data.draw(env.text().filter(not_in(BODIES | {"advisory_body"})))
-        form = fields(data, env, {"e-closes_at": closes, "e-confirm": None, "e-seal": None})
+        form = fields(data, env, {"e-closes_at": closes, "e-confirm": None, "e-level": None})
         post(env, "committee", url, [("kind", "election"), ("e-body", body), *form])
     else:
         kind = data.draw(env.text().filter(not_in({"motion", "election"})))

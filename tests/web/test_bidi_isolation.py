@@ -54,7 +54,7 @@ def test_a_key_holders_name_with_an_override_is_isolated_on_the_sealed_box_page(
             "m-title_ar": "م",
             "m-text_ar": "نص",
             "m-category": "ordinary",
-            "m-seal": "y",
+            "m-level": "sealed",
         },
         page=f"/conferences/{conference.id}/polls/new",
     )

@@ -86,7 +86,7 @@ def seal_a_motion(conference, committee, make_browser, db):
             "m-title_ar": "ورقة",
             "m-text_ar": "نص",
             "m-category": "policy_paper",
-            "m-seal": "y",
+            "m-level": "sealed",
         },
         page=f"/conferences/{conference.id}/polls/new",
     )
@@ -343,7 +343,7 @@ def test_sealing_without_passphrases_keeps_the_form_and_points_to_the_passphrase
             "m-title_ar": "ورقة مختومة",
             "m-text_ar": "نص",
             "m-category": "ordinary",
-            "m-seal": "y",
+            "m-level": "sealed",
         },
         page=f"/conferences/{conference.id}/polls/new",
     )

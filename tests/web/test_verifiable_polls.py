@@ -1,0 +1,155 @@
+"""A verifiable poll through the pages (issue 16): the trustees' key, the credential
+authority's uploads, ballots encrypted on the voter's side and checked on arrival, re-votes,
+the voter without JavaScript, the trustees' decryption, the count and the public record."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+from verifiable_steps import (
+    authority,
+    cast_ballot,
+    committee_browsers,
+    decrypt,
+    election_of,
+    issue_credentials,
+    make_trustee_key,
+    publish_credentials,
+    uuid_of,
+    vote,
+)
+
+from congress.audit.models import AuditEntry
+from congress.core import belenios as bl
+from congress.verifiable.models import TrusteeSetup, VerifiableBallot, VerifiablePoll
+from congress.voting.models import Poll
+from support import test_settings as settings_for
+from voting_steps import act, voter
+
+YES, NO, ABSTAIN = [[1, 0, 0]], [[0, 1, 0]], [[0, 0, 1]]
+
+
+@pytest.fixture
+def app_config(db_url, tmp_path):
+    return settings_for(db_url, tmp_path / "instance", LOGIN_LIMIT_PER_ADDRESS="1000 per minute")
+
+
+@pytest.fixture
+def keyed(session_with, make_browser, make_user, tmp_path, db):
+    """The conference in session with 4 delegates, its trustees' key made, credentials
+    issued by the authority."""
+    conference, users = session_with(4)
+    browsers = committee_browsers(make_browser)
+    make_trustee_key(conference.id, browsers, tmp_path)
+    officer = authority(make_user, make_browser)
+    issued = issue_credentials(officer, conference.id, tmp_path / "authority")
+    return conference, users, browsers, officer, issued
+
+
+def verifiable_motion(committee, conference_id) -> int:
+    response = committee.post(
+        f"/conferences/{conference_id}/polls/new",
+        {
+            "kind": "motion",
+            "m-title_ar": "ورقة التوجهات",
+            "m-text_ar": "نص الورقة.",
+            "m-category": "policy_paper",
+            "m-level": "verifiable",
+        },
+        page=f"/conferences/{conference_id}/polls/new",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def open_motion(keyed, tmp_path, db):
+    conference, users, browsers, officer, issued = keyed
+    committee = browsers[1]
+    poll_id = verifiable_motion(committee, conference.id)
+    assert act(committee, poll_id, "open").status_code == 302
+    uuid = uuid_of(committee, poll_id)
+    assert publish_credentials(officer, poll_id, uuid, tmp_path / "authority").status_code == 302
+    return poll_id, users, browsers, issued
+
+
+def credential_of(issued, user, db):
+    from congress.members.models import Member
+
+    return issued[db.session.get(Member, user.member_id).number]
+
+
+def test_the_trustees_make_a_3_of_5_key_that_belenios_accepts(keyed, db):
+    conference = keyed[0]
+    setup = db.session.get(TrusteeSetup, conference.id)
+    assert (setup.step, setup.threshold, setup.trustees) == ("done", 3, 5)
+    group = bl.get_group(setup.group_name)
+    assert not bl.check_trustees(group, bl.parse_trustees(setup.structure))  # no reason
+    actions = (
+        db.session.execute(select(AuditEntry.action).where(AuditEntry.action.like("verifiable.%")))
+        .scalars()
+        .all()
+    )
+    assert actions.count("verifiable.trustee_message") == 15
+    assert actions[-1] == "verifiable.trustees_done"
+
+
+def test_a_motion_is_voted_re_voted_decrypted_by_three_and_counted(
+    open_motion, make_browser, tmp_path, db
+):
+    poll_id, users, browsers, issued = open_motion
+    phones = [voter(make_browser, u) for u in users]
+    creds = [credential_of(issued, u, db) for u in users]
+    vote(phones[0], poll_id, creds[0], NO)
+    vote(phones[0], poll_id, creds[0], YES)  # a re-vote: the last ballot counts
+    vote(phones[1], poll_id, creds[1], YES)
+    vote(phones[2], poll_id, creds[2], NO)
+    assert db.session.execute(select(func.count()).select_from(VerifiableBallot)).scalar() == 3
+    assert act(browsers[1], poll_id, "close").status_code == 302
+    assert browsers[1].post(f"/polls/{poll_id}/tally", page=f"/polls/{poll_id}").status_code == 303
+    decrypt(browsers, (2, 4, 5), poll_id, tmp_path)
+    vp = db.session.get(VerifiablePoll, poll_id)
+    assert json.loads(vp.result)["result"] == [[2, 1, 0]]
+    checks = bl.verify_archive(vp.archive)
+    assert all(c.ok for c in checks), [c for c in checks if not c.ok]
+    assert browsers[1].post(f"/polls/{poll_id}/tally", page=f"/polls/{poll_id}").status_code == 302
+    assert db.session.get(Poll, poll_id).state == "tallied"
+    board = browsers[3].get(f"/polls/{poll_id}/board").get_data(as_text=True)
+    assert vp.uuid in board and "archive.bel" in board
+
+
+def test_a_ballot_signed_with_a_credential_off_the_roll_is_refused_and_nothing_stored(
+    open_motion, make_browser, db
+):
+    poll_id, users, _, _ = open_motion
+    phone = voter(make_browser, users[0])
+    election = election_of(phone, poll_id)
+    forged = bl.create_ballot(election, bl.generate_credential(), YES)
+    response = cast_ballot(phone, poll_id, forged.raw)
+    assert response.status_code == 409
+    assert db.session.execute(select(func.count()).select_from(VerifiableBallot)).scalar() == 0
+
+
+def test_the_plain_ballot_path_is_closed_for_a_verifiable_poll(open_motion, make_browser, db):
+    poll_id, users, _, _ = open_motion
+    phone = voter(make_browser, users[0])
+    assert phone.get(f"/polls/{poll_id}/ballot").headers["Location"].endswith("/booth")
+    response = phone.post("/vote/cast", {"poll": poll_id, "answer": "y"}, page=f"/polls/{poll_id}")
+    assert response.status_code == 409
+    assert db.session.execute(select(func.count()).select_from(VerifiableBallot)).scalar() == 0
+
+
+def test_a_voter_without_javascript_votes_and_the_board_counts_it(
+    open_motion, make_browser, tmp_path, db
+):
+    poll_id, users, _browsers, issued = open_motion
+    phone = voter(make_browser, users[0])
+    response = phone.post(
+        f"/polls/{poll_id}/verifiable/without-javascript",
+        {"answer": "y", "credential": credential_of(issued, users[0], db)},
+        page=f"/polls/{poll_id}/booth",
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)[-2000:]
+    assert db.session.get(VerifiablePoll, poll_id).server_built == 1
