@@ -116,6 +116,7 @@ def demo_command(force: bool, bare: bool) -> None:
         click.echo(
             f"  (the other delegates on the Delegates page: the same password, {DELEGATE_PASSWORD})"
         )
+        _print_demo_credentials()
 
 
 @audit_cli.command("verify")
@@ -322,3 +323,24 @@ def _verify_archive(path: str) -> None:
     if not result.checks or not all(c.ok for c in result.checks):
         sys.exit(1)
     click.echo("The archive verifies.")
+
+
+def _print_demo_credentials() -> None:
+    """The verifiable motion's credentials of the printed delegates (demo only: in a real
+    conference only the credential authority and each delegate hold them)."""
+    import json
+    from pathlib import Path
+
+    from flask import current_app
+
+    from congress.demo_stage import demo_delegate_logins
+    from congress.members.models import Member
+
+    path = Path(current_app.instance_path) / "demo-authority" / "credentials.json"
+    if not path.exists():
+        return
+    issued = json.loads(path.read_text(encoding="utf-8"))
+    click.echo("Credentials for the verifiable motion (kept by the credential authority):")
+    for _what, email, _password in demo_delegate_logins():
+        member = db.session.execute(db.select(Member).where(Member.email == email)).scalar_one()
+        click.echo(f"  {email:<28} {issued.get(member.number, '')}")

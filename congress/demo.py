@@ -73,12 +73,14 @@ DEMO_LOGINS = (
     ("election committee", "committee4@congress.test", "committee-demo-2026"),
     ("election committee", "committee5@congress.test", "committee-demo-2026"),
     ("observer", "observer@congress.test", "observer-demo-2026"),
+    ("credential authority", "authority@congress.test", "authority-demo-2026"),
 )
 _ROLE_OF = {
     "administrator": roles.ADMIN,
     "credentials officer": roles.CREDENTIALS,
     "election committee": roles.COMMITTEE,
     "observer": roles.OBSERVER,
+    "credential authority": roles.AUTHORITY,
 }
 
 

@@ -10,7 +10,10 @@ on. On top of it `make run` gets, with dates relative to the day it runs:
 - a sitting open, every delegate present but the second demo delegate, who can check in;
 - a motion open for voting, that the first and third demo delegates have not voted in;
 - an earlier motion closed, counted and certified by three committee signatures, so the
-  results page has something to read.
+  results page has something to read;
+- the trustees' key made (each committee member's key file under instance/demo-trustees/)
+  and a verifiable motion open, its public credentials published (every delegate's
+  credential in instance/demo-authority/credentials.json).
 
 Everything goes through the operations (roll, casting, close, count, certification) and
 is audited, except the endorsements, written directly because the candidacies are already
@@ -94,6 +97,19 @@ def stage(admin: User) -> None:
         closes_at=datetime.now(zone) + timedelta(days=3),
     )
     polls.open_poll(motion, actor=admin)
+    _verifiable(conference, admin)
+
+
+def _verifiable(conference: Conference, admin: User) -> None:
+    """The trustees' key and an open verifiable motion (congress/verifiable/demo.py)."""
+    from congress.demo import DEMO_LOGINS
+    from congress.verifiable import demo
+
+    authority = db.session.execute(
+        select(User).where(User.email == DEMO_LOGINS[-1][1])
+    ).scalar_one()
+    demo.make_key(conference, admin)
+    demo.verifiable_motion(conference, admin, authority)
 
 
 def _endorse(conference: Conference, endorsers: list, admin: User) -> None:
