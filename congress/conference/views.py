@@ -207,9 +207,13 @@ def sitting(conference_id: int):
         if request.form.get("action") == "close":
             from congress.voting.models import Poll
 
-            still = db.session.execute(
-                select(Poll).where(Poll.conference_id == conference.id, Poll.state == "open")
-            ).scalars().all()
+            still = (
+                db.session.execute(
+                    select(Poll).where(Poll.conference_id == conference.id, Poll.state == "open")
+                )
+                .scalars()
+                .all()
+            )
             if still:
                 raise DelegateError(
                     _(

@@ -20,7 +20,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-
 from sqlalchemy import select
 
 from congress.conference.models import Conference, Delegate

@@ -95,6 +95,7 @@ class Voting:
     security: Security
     turnout: Turnout | None = None  # absent: counts only
 
+
 @dataclass(frozen=True)
 class Majority(Rule):
     """A majority kind: a threshold over a base (votes for/against, cast, present, accredited)."""
