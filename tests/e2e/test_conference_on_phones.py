@@ -27,7 +27,8 @@ What the example bylaws decide, and what this scenario does about it:
   conference (Article 20.1), which cannot be "now" for a conference that could still be
   convened; so, once convened, the test moves the conference date to 20 days ahead and
   the convening date 11 days back in the database, as if eleven days had passed (no page
-  moves a convened conference).
+  moves a convened conference); before the Central Council ballot opens, eleven more days
+  pass the same way, closing its nominations (a ballot never opens while they are open).
 - A Central Council candidacy needs 3 endorsements from delegates, one per delegate per
   body (Article 20.3), and a Coordination Office candidacy 2 from the certified Central
   Council (Article 16.5). One Coordination Office candidate with 2 endorsers needs a
@@ -246,7 +247,8 @@ def test_the_conference_on_phones(run, world, tmp_path):
     assert "النصاب مكتمل" in quorum and "12.2" in quorum
     officer.goto(f"/conferences/{cid}/attendance", "attendance-five-present")
 
-    # 7. The Central Council ballot.
+    # 7. The Central Council ballot, once its nominations have closed (Article 20.1).
+    nominations_close(world, cid)
     cc_poll = create_and_open(c1, cid, CC)
     d1, d2, d3, d4, d5 = (delegates[n] for n in PRESENT)
     vote_marks(d1, cc_poll, [name(n) for n in CANDIDATES], "cc")
@@ -335,6 +337,22 @@ def eleven_days_pass(world, conference_id: int) -> None:
         conference = db.session.get(Conference, conference_id)
         conference.convened_at -= timedelta(days=11)
         conference.starts_at = utcnow() + timedelta(days=20)
+
+    world.write(move)
+
+
+def nominations_close(world, conference_id: int) -> None:
+    """As if eleven more days had passed: the conference is 9 days ahead, past the close of
+    the Central Council's nominations (10 days before, Article 20.1), so its ballot can open
+    (a ballot's list is frozen when it opens, never while nominations are open)."""
+    from congress.conference.models import Conference
+    from congress.extensions import db
+    from congress.models_common import utcnow
+
+    def move():
+        conference = db.session.get(Conference, conference_id)
+        conference.convened_at -= timedelta(days=11)
+        conference.starts_at = utcnow() + timedelta(days=9)
 
     world.write(move)
 

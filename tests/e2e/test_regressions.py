@@ -163,6 +163,7 @@ def test_a_fresh_login_prompt_returns_to_the_page(run, site):
     admin.password = DEMO["admin"][1]
     site.world.login_an_hour_ago(admin, DEMO["admin"][0])
     admin.goto("/admin/users", "users")
+    admin.page.locator("main form select[name=role]").first.select_option("observer")
     with admin.page.expect_navigation():
         admin.page.locator("main form button[value=grant]").first.click()
     assert admin.path() == "/reauthenticate"

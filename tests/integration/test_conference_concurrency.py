@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from congress.audit.models import AuditEntry
 from congress.audit.operations import verify_chain
-from congress.conference import attendance, delegates
+from congress.conference import attendance, delegates, facts
 from congress.conference.models import Attendance, Conference, Delegate
 from congress.database import write_intent
 from congress.extensions import db
@@ -77,11 +77,10 @@ def test_a_delegate_checking_in_from_two_phones_is_present_once(app, db):
 
 def test_two_officers_designating_the_last_seat_at_once_fill_it_once(app, db):
     conference = demo_conference()
-    seats = (
-        delegates.bylaws_of(conference)
-        .apportionment(delegates.good_standing_per_branch(delegates.bylaws_of(conference)))
-        .delegates["US"]
-    )
+    rules = facts.bylaws_of(conference)
+    seats = rules.apportionment(facts.standing_for_apportionment(conference, rules)).delegates[
+        "US"
+    ]
     from congress.members.models import Member
 
     us = [
