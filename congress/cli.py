@@ -281,6 +281,14 @@ def export_command(poll_id: int, out: str) -> None:
     Path(out).write_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
     click.echo(f"wrote {out} ({len(data)} bytes, sha256 {digest})")
+    if poll.level == "verifiable":
+        from congress.verifiable import polls as verifiable
+
+        vp = verifiable.of(poll)
+        if vp.archive:
+            bel = Path(out).with_name(f"{vp.uuid}.bel")
+            bel.write_bytes(vp.archive)
+            click.echo(f"wrote {bel} (the Belenios archive: belenios-tool election verify)")
     if poll.method.startswith("stv"):
         blt = Path(out).with_suffix(".blt")
         blt.write_text(export.blt(poll), encoding="utf-8")

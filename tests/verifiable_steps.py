@@ -15,7 +15,6 @@ from click.testing import CliRunner
 
 from congress.core import belenios as bl
 from congress.verifiable.cli_tools import audit_ballot, credentials_cli, trustee_cli
-from support import PASSWORD
 
 COMMITTEE_PASSWORD = "committee-demo-2026"
 
@@ -81,9 +80,12 @@ def make_trustee_key(conference_id: int, browsers: dict, root: Path) -> None:
 
 
 def authority(make_user, make_browser):
-    user = make_user("authority@congress.test", roles=("credential_authority",))
+    """The demo's credential authority (`make_user` kept for the callers' signature)."""
+    from congress.demo import DEMO_LOGINS
+
+    _, email, password = next(x for x in DEMO_LOGINS if x[0] == "credential authority")
     b = make_browser()
-    assert b.login(user.email, PASSWORD).status_code == 302
+    assert b.login(email, password).status_code == 302
     return b
 
 

@@ -5,6 +5,8 @@ Each check is a line of the verification report; the first failure is named.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 from collections.abc import Mapping
@@ -12,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
-from congress.core import chain, sealed
+from congress.core import chain, sealed, verifiable_poll
 from congress.core.ballot import BallotSpec, InvalidBallot, box_digest, canonical, check_content
+from congress.core.belenios.verify import verify_archive_full
 from congress.core.bylaws import BylawsInvalid, load_bylaws
-from congress.core.recount import report_for, sha256
+from congress.core.recount import report_for, report_from_totals, sha256
 
 
 @dataclass(frozen=True)
@@ -25,9 +28,54 @@ class Check:
     detail: str = ""
 
 
+def _ballots(export: Mapping) -> list:
+    """The box: the ballots' contents, or a verifiable poll's encrypted ballots as its
+    archive holds them (`_verifiable` has checked that archive first)."""
+    record = export.get("_record")
+    return record["ballots"] if record else export["ballots"]
+
+
+def _spec(poll: Mapping) -> BallotSpec:
+    s = poll["rules"]["spec"]
+    return BallotSpec(s["method"], tuple(s["candidates"]), s["max_marks"], s["blank_allowed"])
+
+
+def _verifiable(export: Mapping) -> tuple[Check, dict | None]:
+    """A verifiable poll's archive: its fingerprint, every check belenios-tool makes, its
+    trackers those on the board; what it proves (ballots, encrypted tally, totals)."""
+    box = export.get("verifiable")
+    if box is None:
+        return Check("archive", True, "not a verifiable poll"), None
+    archive = base64.b64decode(box["archive_base64"], validate=True)
+    if hashlib.sha256(archive).hexdigest() != box["archive_sha256"]:
+        return Check("archive", False, "the archive does not match its SHA-256"), None
+    proven = verify_archive_full(archive)
+    failed = next((c for c in proven.checks if not c.ok), None)
+    if failed is not None or proven.result is None:
+        why = f"{failed.name}: {failed.detail}" if failed else "it holds no result yet"
+        return Check("archive", False, f"the Belenios archive does not verify ({why})"), None
+    if proven.election.uuid != box["uuid"]:
+        return Check("archive", False, "the archive is another election's"), None
+    if sorted(b.tracker for b in proven.ballots) != sorted(export["trackers"]):
+        return Check("archive", False, "the archive's ballots are not the board's trackers"), None
+    counted = len(proven.ballots)
+    totals = verifiable_poll.totals(_spec(export["poll"]), proven.result, counted)
+    record = {
+        "ballots": [b.raw for b in proven.ballots],
+        "encrypted_tally": proven.encrypted_tally.raw if proven.encrypted_tally else "",
+        "totals": {"ballots": totals.ballots, "blank": totals.blank, "votes": totals.votes},
+    }
+    return Check(
+        "archive",
+        True,
+        f"the Belenios archive verifies: {counted} ballots, their encrypted tally, "
+        f"{len(proven.decryption_owners)} partial decryptions and the result",
+    ), record
+
+
 def _counts(export: Mapping) -> Check:
     e = export["electorate"]
-    trackers, ballots = export["trackers"], export["ballots"]
+    trackers, ballots = export["trackers"], _ballots(export)
     if len(set(trackers)) != len(trackers):
         return Check("counts", False, "a tracker appears twice")
     numbers = (len(trackers), len(ballots), e["voted"], e["ballots"])
@@ -69,12 +117,11 @@ def _sealed(export: Mapping) -> Check:
 
 def _contents(export: Mapping) -> Check:
     poll = export["poll"]
-    spec = poll["rules"].get("spec")
-    if spec is None:
+    if poll["rules"].get("spec") is None:
         return Check("ballots", False, "the poll has no frozen ballot specification")
-    spec = BallotSpec(
-        spec["method"], tuple(spec["candidates"]), spec["max_marks"], spec["blank_allowed"]
-    )
+    spec = _spec(poll)
+    if export.get("_record"):
+        return Check("ballots", True, "every encrypted ballot's proofs and signature check out")
     for n, content in enumerate(export["ballots"], start=1):
         try:
             check_content(content, spec)
@@ -109,12 +156,12 @@ def _audit(export: Mapping) -> Check:
     if closed is None or closed["hash"] != poll["chain_head_at_close"]:
         return Check("audit", False, "the close entry does not match the recorded chain head")
     data = json.loads(closed["data"])
-    if data.get("ballots") != len(export["ballots"]):
+    if data.get("ballots") != len(_ballots(export)):
         return Check(
             "audit",
             False,
             f"the close entry records {data.get('ballots')} ballots, "
-            f"the export has {len(export['ballots'])}",
+            f"the export has {len(_ballots(export))}",
         )
     return Check(
         "audit",
@@ -145,13 +192,15 @@ def _box(export: Mapping) -> Check:
         return Check("box", False, str(twice))
     if "box_sha256" not in closed or "trackers_sha256" not in closed:
         return Check("box", False, "the close entry records no digest of the box")
-    box = export.get("sealed")
+    box, record = export.get("sealed"), export.get("_record")
     opened = [canonical(b) for b in export["ballots"]]
-    stored = box["ciphertexts"] if box else opened
+    stored = record["ballots"] if record else box["ciphertexts"] if box else opened
     if box_digest(stored) != closed["box_sha256"]:
         return Check("box", False, "the ballots differ from those recorded at the close")
     if box_digest(export["trackers"]) != closed["trackers_sha256"]:
         return Check("box", False, "the trackers differ from those recorded at the close")
+    if record and closed.get("encrypted_tally_sha256") != _text_sha256(record["encrypted_tally"]):
+        return Check("box", False, "the encrypted tally differs from the one recorded at the close")
     if box:
         if len({len(c) for c in stored}) > 1:
             return Check("box", False, "the sealed ballots are not all of one length")
@@ -175,9 +224,15 @@ def _recount(export: Mapping) -> Check:
         bylaws = load_bylaws(bylaws_text)
     except BylawsInvalid:
         return Check("recount", False, "the exported bylaws do not validate")
-    report = report_for(
-        export["poll"], export["candidates"], export["ballots"], export["quorum"], bylaws
-    )
+    record = export.get("_record")
+    if record:  # only the decrypted sums, as the archive proves them
+        report = report_from_totals(
+            export["poll"], export["candidates"], record["totals"], export["quorum"], bylaws
+        )
+    else:
+        report = report_for(
+            export["poll"], export["candidates"], export["ballots"], export["quorum"], bylaws
+        )
     if report != tally["report"]:
         names = {str(c["id"]): c.get("name_latin") or c["name_ar"] for c in export["candidates"]}
         detail = difference(report, tally["report"], names)
@@ -271,6 +326,14 @@ def verify_export(export: Mapping) -> list[Check]:
     if export.get("format") != "congress-poll-export/1":
         return [Check("format", False, f"unknown format {export.get('format')!r}")]
     results = [Check("format", True, export["format"])]
+    try:
+        archive, record = _verifiable(export)
+    except (KeyError, TypeError, ValueError, binascii.Error) as broken:
+        archive, record = Check("archive", False, f"malformed export: {broken!r}"), None
+    results.append(archive)
+    if not archive.ok:
+        return results
+    export = {**export, "_record": record}
     for check in (_counts, _sealed, _contents, _audit, _box, _recount, _objections):
         try:
             result = check(export)

@@ -6,6 +6,8 @@ exported only as counts, and trackers and ballots are in unrelated orders.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 
 from sqlalchemy import select
@@ -146,7 +148,24 @@ def build(poll: Poll) -> dict:
     }
     if board.is_sealed(poll):
         export["sealed"] = sealed_section(poll)
+    if board.is_verifiable(poll):
+        export["verifiable"] = verifiable_section(poll)
     return export
+
+
+def verifiable_section(poll: Poll) -> dict:
+    """The Belenios archive, whole: `congress verify` checks it and recounts from the result
+    it proves, and `belenios-tool` can check the same file (written as UUID.bel)."""
+    from congress.verifiable import polls as verifiable
+
+    vp = verifiable.of(poll)
+    archive = vp.archive or b""
+    return {
+        "uuid": vp.uuid,
+        "server_built": vp.server_built,
+        "archive_sha256": hashlib.sha256(archive).hexdigest() if archive else "",
+        "archive_base64": base64.b64encode(archive).decode("ascii"),
+    }
 
 
 def objections_section(poll: Poll) -> list[dict]:

@@ -25,13 +25,14 @@ from congress.audit import actions
 from congress.audit.operations import actor_label, record
 from congress.conference.models import Conference
 from congress.core import belenios as bl
+from congress.core import verifiable_poll
 from congress.core.ballot import BallotSpec
 from congress.extensions import db
 from congress.members.models import Member
 from congress.models_common import utcnow
 from congress.voting.models import Poll, PollCandidate, RollEntry
 
-from . import questions, trustees
+from . import trustees
 from .models import PartialDecryptionRow, TrusteeSetup, VerifiableBallot, VerifiablePoll
 
 
@@ -82,7 +83,7 @@ def freeze(poll: Poll) -> None:
             .order_by(PollCandidate.position)
         ).scalars()
     ]
-    question = questions.question_for(spec(poll), poll.title_ar, names)
+    question = verifiable_poll.question_for(spec(poll), poll.title_ar, names)
     vp.election = bl.make_election(
         uuid=vp.uuid,
         group=bl.get_group(setup.group_name),
@@ -160,6 +161,11 @@ def cast(poll_id: int, member_id: int | None, raw: str, *, server_built: bool = 
     in_good_standing = select(Member.id).where(Member.status.in_(standing["statuses"]))
     if standing["dues_required"]:
         in_good_standing = in_good_standing.where(Member.dues_paid.is_(True))
+    voted_before = db.session.execute(
+        select(RollEntry.voted).where(
+            RollEntry.poll_id == poll_id, RollEntry.member_id == member_id
+        )
+    ).scalar_one_or_none()
     marked = db.session.execute(
         update(RollEntry)
         .where(
@@ -176,7 +182,10 @@ def cast(poll_id: int, member_id: int | None, raw: str, *, server_built: bool = 
     key = _sha(str(ballot.credential))
     existing = db.session.get(VerifiableBallot, (poll_id, key))
     if existing is not None and existing.tracker == ballot.tracker:
-        return ballot.tracker  # the same ballot again (a double tap): nothing changes
+        if voted_before:
+            return ballot.tracker  # the same ballot again (a double tap): nothing changes
+        db.session.rollback()  # another voter's ballot replayed: their roll stays unmarked
+        raise CastRefused(_("This ballot is already in the box."))
     taken = db.session.execute(
         select(VerifiableBallot.poll_id).where(VerifiableBallot.tracker == ballot.tracker)
     ).first()
@@ -209,7 +218,7 @@ def build_for_voter(poll: Poll, credential: str, content: dict) -> str:
     if not bl.check_credential(credential):
         raise VerifiableRefused(_("This is not a credential: check each character."))
     created = bl.create_ballot(
-        election, bl.normalize_credential(credential), questions.plaintext(spec(poll), content)
+        election, bl.normalize_credential(credential), verifiable_poll.plaintext(spec(poll), content)
     )
     return created.raw
 
@@ -309,7 +318,7 @@ def totals(poll: Poll) -> dict:
         .select_from(VerifiableBallot)
         .where(VerifiableBallot.poll_id == poll.id)
     ).scalar_one()
-    t = questions.totals(spec(poll), result, counted)
+    t = verifiable_poll.totals(spec(poll), result, counted)
     return {"ballots": t.ballots, "blank": t.blank, "votes": t.votes}
 
 

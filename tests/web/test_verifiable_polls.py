@@ -153,3 +153,53 @@ def test_a_voter_without_javascript_votes_and_the_board_counts_it(
     )
     assert response.status_code == 200, response.get_data(as_text=True)[-2000:]
     assert db.session.get(VerifiablePoll, poll_id).server_built == 1
+
+
+@pytest.fixture
+def counted_motion(open_motion, make_browser, tmp_path, db):
+    """Three votes (2 yes, 1 no), closed, decrypted by trustees 1, 3 and 5, counted."""
+    poll_id, users, browsers, issued = open_motion
+    for user, plaintext in zip(users, (YES, YES, NO), strict=False):
+        vote(voter(make_browser, user), poll_id, credential_of(issued, user, db), plaintext)
+    assert act(browsers[1], poll_id, "close").status_code == 302
+    decrypt(browsers, (1, 3, 5), poll_id, tmp_path)
+    assert browsers[1].post(f"/polls/{poll_id}/tally", page=f"/polls/{poll_id}").status_code == 302
+    return poll_id, browsers
+
+
+def test_the_export_carries_the_archive_and_congress_verify_recounts_from_it(
+    counted_motion, runner, tmp_path, db
+):
+    poll_id, _ = counted_motion
+    out = tmp_path / "export" / "poll.json"
+    out.parent.mkdir()
+    exported = runner.invoke(args=["congress", "export", str(poll_id), str(out)])
+    assert exported.exit_code == 0, exported.output
+    uuid = db.session.get(VerifiablePoll, poll_id).uuid
+    bel = out.parent / f"{uuid}.bel"
+    assert f"{uuid}.bel" in exported.output and bel.read_bytes() == db.session.get(
+        VerifiablePoll, poll_id
+    ).archive
+    verified = runner.invoke(args=["congress", "verify", str(out)])
+    assert verified.exit_code == 0, verified.output
+    assert "archive: the Belenios archive verifies: 3 ballots" in verified.output
+    assert "recount" in verified.output
+    on_its_own = runner.invoke(args=["congress", "verify", str(bel)])
+    assert on_its_own.exit_code == 0 and "The archive verifies." in on_its_own.output
+
+    data = json.loads(out.read_text())
+    data["tally"]["report"]["yes"] = 3  # a changed result: the recount from the proof says 2
+    out.write_text(json.dumps(data))
+    failed = runner.invoke(args=["congress", "verify", str(out)])
+    assert failed.exit_code == 1 and "FAIL recount" in failed.output, failed.output
+
+
+def test_an_export_whose_archive_lost_a_ballot_fails_verify(counted_motion, runner, tmp_path):
+    poll_id, _ = counted_motion
+    out = tmp_path / "poll.json"
+    runner.invoke(args=["congress", "export", str(poll_id), str(out)])
+    data = json.loads(out.read_text())
+    data["trackers"].pop()  # the board shown without one ballot
+    out.write_text(json.dumps(data))
+    failed = runner.invoke(args=["congress", "verify", str(out)])
+    assert failed.exit_code == 1 and "FAIL archive" in failed.output, failed.output
