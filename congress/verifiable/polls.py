@@ -217,9 +217,8 @@ def build_for_voter(poll: Poll, credential: str, content: dict) -> str:
     election = election_of(vp)
     if not bl.check_credential(credential):
         raise VerifiableRefused(_("This is not a credential: check each character."))
-    created = bl.create_ballot(
-        election, bl.normalize_credential(credential), verifiable_poll.plaintext(spec(poll), content)
-    )
+    plaintext = verifiable_poll.plaintext(spec(poll), content)
+    created = bl.create_ballot(election, bl.normalize_credential(credential), plaintext)
     return created.raw
 
 
