@@ -334,7 +334,7 @@ def _verify_archive(path: str) -> None:
 
 
 def _print_demo_credentials() -> None:
-    """The verifiable motion's credentials of the printed delegates (demo only: in a real
+    """The verifiable motion's voting codes of the printed delegates (demo only: in a real
     conference only the credential authority and each delegate hold them)."""
     import json
     from pathlib import Path
@@ -343,12 +343,17 @@ def _print_demo_credentials() -> None:
 
     from congress.demo_stage import demo_delegate_logins
     from congress.members.models import Member
+    from congress.verifiable.models import VerifiablePoll
+    from congress.voting.models import RollEntry
 
     path = Path(current_app.instance_path) / "demo-authority" / "credentials.json"
     if not path.exists():
         return
     issued = json.loads(path.read_text(encoding="utf-8"))
-    click.echo("Credentials for the verifiable motion (kept by the credential authority):")
+    poll_id = db.session.execute(db.select(VerifiablePoll.poll_id)).scalars().first()
+    click.echo(f"Voting codes for the verifiable motion (all of them in {path}):")
     for _what, email, _password in demo_delegate_logins():
         member = db.session.execute(db.select(Member).where(Member.email == email)).scalar_one()
-        click.echo(f"  {email:<28} {issued.get(member.number, '')}")
+        on_roll = db.session.get(RollEntry, (poll_id, member.id)) is not None
+        note = "" if on_roll else "  (not on this poll's roll: checked in after it opened)"
+        click.echo(f"  {email:<28} {issued.get(member.number, '')}{note}")

@@ -29,6 +29,7 @@ from congress.sealing.models import (  # noqa: F401
     ShareRelay,
 )
 from congress.verifiable.models import (  # noqa: F401
+    CredentialUse,
     PartialDecryptionRow,
     TrusteeMessage,
     TrusteeSetup,

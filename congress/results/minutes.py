@@ -195,7 +195,8 @@ def _front(pdf: _Document, ctx: _Context, conference: Conference, title: str, no
     pdf.paragraph(
         _(
             "Only results certified by the election committee appear in these minutes. "
-            "Each result can be recounted from its export with: congress verify poll.json"
+            "Each result can be recounted from its export (poll-N.json, from the result's "
+            "page) with: congress verify poll-N.json"
         ),
         color=GREY,
     )

@@ -19,6 +19,7 @@ from congress.extensions import db
 from congress.i18n import language
 from congress.models_common import utcnow
 from congress.voting.views import committee_only, get_poll
+from congress.web.dashboard import certified
 
 from . import bodies, minutes
 
@@ -54,6 +55,7 @@ def bodies_page(conference_id: int):
         forms=forms if committee else {},
         recordable=bodies.recordable,
         now=utcnow(),
+        certified=certified(conference),
     )
 
 

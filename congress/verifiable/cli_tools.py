@@ -110,24 +110,56 @@ def credentials_generate(roll_path: str, out_dir: str) -> None:
     for r in rows:
         by_branch.setdefault(r.get("branch", ""), []).append(r)
     for branch, people in by_branch.items():
-        lines = "".join(
-            f"<section><h2>{escape(p['name'])}</h2><p dir='ltr'>{escape(p['number'])}</p>"
-            f"<p class='credential' dir='ltr'>{issued[p['number']]}</p></section>"
-            for p in people
-        )
-        _private(
-            out / f"sheet-{branch or 'all'}.html",
-            f"<!doctype html><html lang='ar' dir='rtl'><meta charset='utf-8'><body>{lines}</body>",
-        )
+        _private(out / f"sheet-{branch or 'all'}.html", _sheet(branch, people, issued))
     for p in rows:
         if p.get("email"):
-            body = (
-                f"{p['name']},\n\nبيانات اعتمادك للاقتراعات القابلة للتحقق في المؤتمر:\n"
-                f"Your credential for the verifiable polls of the conference:\n\n"
-                f"{issued[p['number']]}\n\nاحتفظ به سرًا. Keep it secret.\n"
-            )
+            body = _message(p["name"], issued[p["number"]])
             _private(out / "outbox" / f"{p['number']}.txt", f"To: {p['email']}\n\n{body}")
     click.echo(f"{len(issued)} credentials in {store}; sheets and messages in {out}.")
+
+
+HOW_TO_AR = (
+    "هذا رمز تصويتك السري في الاقتراعات القابلة للتحقق في المؤتمر كله. عند التصويت افتح "
+    "صفحة الاقتراع في Congress، واضغط «صوّت»، واكتب الرمز كما هو (الحروف الكبيرة والصغيرة "
+    "مختلفة). لا تعطه لأحد: من يحمله يستطيع أن يصوّت باسمك. إن فقدته فاطلب من جهة إصدار "
+    "الرموز رمزًا جديدًا قبل فتح الاقتراع."
+)
+HOW_TO_EN = (
+    "This is your secret voting code for the verifiable polls of the whole conference. To "
+    "vote, open the poll's page in Congress, press \u201cVote\u201d and type the code exactly "
+    "(upper and lower case differ). Give it to no one: whoever holds it can vote in your "
+    "name. If you lose it, ask the credential authority for a new one before the poll opens."
+)
+
+
+def _message(name: str, credential: str) -> str:
+    return (
+        f"{name}،\n\n{HOW_TO_AR}\n\n    {credential}\n\n"
+        f"{name},\n\n{HOW_TO_EN}\n\n    {credential}\n"
+    )
+
+
+def _sheet(branch: str, people: list[dict], issued: dict[str, str]) -> str:
+    """A printable sheet: one card per delegate, to cut and hand over in person."""
+    cards = "".join(
+        "<section class='card'>"
+        f"<h2>{escape(p['name'])}</h2><p class='number' dir='ltr'>{escape(p['number'])}</p>"
+        f"<p class='credential' dir='ltr'>{issued[p['number']]}</p>"
+        f"<p>{escape(HOW_TO_AR)}</p><p dir='ltr' lang='en'>{escape(HOW_TO_EN)}</p></section>"
+        for p in people
+    )
+    style = (
+        "body{font-family:sans-serif;margin:1cm}"
+        ".card{border:1px dashed #555;padding:.6cm;margin-bottom:.6cm;page-break-inside:avoid}"
+        ".credential{font-family:'DejaVu Sans Mono',monospace;font-size:1.6em;letter-spacing:.08em}"
+    )
+    title = f"رموز التصويت — الفرع {escape(branch)}" if branch else "رموز التصويت"
+    return (
+        "<!doctype html><html lang='ar' dir='rtl'><meta charset='utf-8'>"
+        f"<title>{title}</title><style>{style}</style><body><h1>{title}</h1>"
+        "<p>قُصّ كل بطاقة وسلّمها لصاحبها يدًا بيد. Cut out each card and hand it over in "
+        f"person.</p>{cards}</body></html>"
+    )
 
 
 @credentials_cli.command("public")

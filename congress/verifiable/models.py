@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from congress.extensions import db
@@ -80,6 +80,26 @@ class VerifiableBallot(db.Model):
     credential: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of it
     tracker: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     ballot: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class CredentialUse(db.Model):
+    """While a poll is open: which account used which credential, so that one account
+    cannot vote with another delegate's credential too, nor a credential serve two
+    accounts (Belenios' server keeps the same binding). Deleted at the close, with the
+    old row versions (voting/storage.py); the roll already tells, while a poll is open,
+    who voted in the transaction that stores the ballot."""
+
+    __tablename__ = "credential_uses"
+    __table_args__ = (
+        UniqueConstraint("poll_id", "member_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    )
+    credential: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of it
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), nullable=False)
 
 
 class PartialDecryptionRow(db.Model):

@@ -33,7 +33,13 @@ from congress.models_common import utcnow
 from congress.voting.models import Poll, PollCandidate, RollEntry
 
 from . import trustees
-from .models import PartialDecryptionRow, TrusteeSetup, VerifiableBallot, VerifiablePoll
+from .models import (
+    CredentialUse,
+    PartialDecryptionRow,
+    TrusteeSetup,
+    VerifiableBallot,
+    VerifiablePoll,
+)
 
 
 class VerifiableRefused(Exception):
@@ -106,6 +112,14 @@ def roll_numbers(poll: Poll) -> list[str]:
     )
 
 
+def roll_member_ids(poll: Poll) -> list[int]:
+    return list(
+        db.session.execute(select(RollEntry.member_id).where(RollEntry.poll_id == poll.id))
+        .scalars()
+        .all()
+    )
+
+
 def upload_credentials(poll: Poll, raw: str, *, actor) -> None:
     """The public credentials of the roll, one per voter, from the credential authority."""
     vp = of(poll)
@@ -129,6 +143,9 @@ def upload_credentials(poll: Poll, raw: str, *, actor) -> None:
     vp.credentials = raw.strip()
     vp.credentials_at = utcnow()
     vp.archive = _archive(poll, vp)
+    from congress import notifications
+
+    notifications.poll_opened(poll, roll_member_ids(poll))  # now they can vote
     record(
         actions.CREDENTIALS_PUBLISHED,
         actor=actor_label(actor),
@@ -180,6 +197,7 @@ def cast(poll_id: int, member_id: int | None, raw: str, *, server_built: bool = 
         db.session.rollback()
         raise _why_not(poll_id, member_id)
     key = _sha(str(ballot.credential))
+    _bind(poll_id, key, member_id)
     existing = db.session.get(VerifiableBallot, (poll_id, key))
     if existing is not None and existing.tracker == ballot.tracker:
         if voted_before:
@@ -208,6 +226,35 @@ def cast(poll_id: int, member_id: int | None, raw: str, *, server_built: bool = 
         )
     db.session.flush()
     return ballot.tracker
+
+
+def _bind(poll_id: int, credential: str, member_id: int) -> None:
+    """One account, one credential, for the poll: a delegate who holds another's credential
+    (a sheet of the branch's credentials, say) cannot vote twice, and the delegate whose
+    credential was used is told so when they vote (Belenios' server refuses the same)."""
+    from congress.voting.casting import CastRefused
+
+    used = db.session.get(CredentialUse, (poll_id, credential))
+    if used is not None and used.member_id != member_id:
+        db.session.rollback()
+        raise CastRefused(
+            _(
+                "This credential was already used from another account. If it is yours, tell "
+                "the election committee at once: someone else has it."
+            )
+        )
+    mine = db.session.execute(
+        select(CredentialUse.credential).where(
+            CredentialUse.poll_id == poll_id, CredentialUse.member_id == member_id
+        )
+    ).scalar_one_or_none()
+    if mine is not None and mine != credential:
+        db.session.rollback()
+        raise CastRefused(
+            _("You voted with another credential: to vote again, use the same one as before.")
+        )
+    if used is None:
+        db.session.add(CredentialUse(poll_id=poll_id, credential=credential, member_id=member_id))
 
 
 def build_for_voter(poll: Poll, credential: str, content: dict) -> str:
@@ -266,7 +313,12 @@ def submit_partial(poll: Poll, user, raw: str, *, actor) -> bool:
         bl.accept_partial_decryption(election, tally, raw.strip(), keys[owner].public_key)
     except (bl.TallyError, bl.FormatError, ValueError, KeyError) as bad:
         raise VerifiableRefused(
-            _("This partial decryption does not check out: %(reason)s.", reason=str(bad))
+            _(
+                "This partial decryption does not check out for this poll and your key. Check "
+                "that you downloaded this poll's election.json and encrypted-tally.json (not "
+                "another poll's) and used your own key file. (%(reason)s)",
+                reason=str(bad),
+            )
         ) from None
     db.session.add(
         PartialDecryptionRow(poll_id=poll.id, owner=owner, user_id=user.id, payload=raw.strip())

@@ -72,7 +72,7 @@ def for_authority(user, conference: Conference, task) -> list:
         return []
     out = [
         task(
-            _("Issue the delegates' credentials (once for the conference)"),
+            _("Voting codes for the verifiable polls: your page"),
             url_for("verifiable.authority_page", conference_id=conference.id),
         )
     ]

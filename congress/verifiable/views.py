@@ -318,12 +318,10 @@ def decrypt(poll_id: int):
         except polls.VerifiableRefused as refused:
             flash(refused.message, "error")
             return redirect(url_for("verifiable.decrypt", poll_id=poll.id), 303)
-        flash(
-            _("The result is decrypted: the committee can count it.")
-            if done
-            else _("Your partial decryption is checked and kept."),
-            "success",
-        )
+        if done:
+            flash(_("The result is decrypted: the committee can count it."), "success")
+            return redirect(url_for("voting.page", poll_id=poll.id))
+        flash(_("Your partial decryption is checked and kept."), "success")
         return redirect(url_for("verifiable.decrypt", poll_id=poll.id))
     received = polls.partial_owners(poll)
     return render_template(

@@ -373,7 +373,8 @@ def open_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) ->
     )
     poll.move_to("open")
     poll.opened_at, poll.electorate_size = now, len(voters)
-    notifications.poll_opened(poll, voters)
+    if poll.level != "verifiable":  # a verifiable poll's voters are told once they can vote
+        notifications.poll_opened(poll, voters)
     poll.quorum = json.dumps(snapshot.as_dict(), sort_keys=True)
     record(
         actions.POLL_OPENED,

@@ -37,7 +37,13 @@ from congress.models_common import utcnow
 from .models import Ballot, Poll, RollEntry
 
 log = logging.getLogger(__name__)
-SCRUBBED_TABLES = ("ballots", "poll_roll", "opened_ballots", "verifiable_ballots")
+SCRUBBED_TABLES = (
+    "ballots",
+    "poll_roll",
+    "opened_ballots",
+    "verifiable_ballots",
+    "credential_uses",
+)
 
 
 class BoxAltered(Exception):
@@ -99,6 +105,10 @@ def rewrite(poll: Poll) -> None:
     ]
     db.session.execute(delete(table).where(table.poll_id == poll.id))
     db.session.execute(delete(RollEntry).where(RollEntry.poll_id == poll.id))
+    if poll.level == "verifiable":  # which account used which credential: not kept
+        from congress.verifiable.models import CredentialUse
+
+        db.session.execute(delete(CredentialUse).where(CredentialUse.poll_id == poll.id))
     for rows, into in ((box, table), (roll, RollEntry)):
         if rows:
             db.session.execute(insert(into), rows)

@@ -105,16 +105,43 @@ def _delegate(user, conference: Conference) -> list[Task]:
         .order_by(Poll.id)
     ).all():
         on_roll[poll] = voted
+    waiting = _waiting_for_credentials(conference)
     for poll, voted in on_roll.items():
-        if voted is False and not poll.casting_ended():
+        if voted is not None and poll.id in waiting:
+            url = url_for("voting.page", poll_id=poll.id)
+            text = _(
+                "Voting starts when the credentials are published: %(title)s", title=_title(poll)
+            )
+            tasks.append(Task(text, url))
+        elif voted is False and not poll.casting_ended():
             url = url_for("voting.ballot", poll_id=poll.id)
             tasks.append(Task(_("Vote now: %(title)s", title=_title(poll)), url, True))
+        elif voted and poll.level == "verifiable" and not poll.casting_ended():
+            url = url_for("voting.page", poll_id=poll.id)
+            text = _("You voted; you may vote again until it closes: %(title)s", title=_title(poll))
+            tasks.append(Task(text, url))
         elif voted is None and poll.electorate != "body":
             url = url_for("voting.page", poll_id=poll.id)
             text = _("Not on the roll of: %(title)s (see why)", title=_title(poll))
             tasks.append(Task(text, url))
     tasks.append(Task(_("Your delegate status and check-in"), me))
     return tasks
+
+
+def _waiting_for_credentials(conference: Conference) -> set[int]:
+    from congress.verifiable.models import VerifiablePoll
+
+    return set(
+        db.session.execute(
+            select(Poll.id)
+            .join(VerifiablePoll, VerifiablePoll.poll_id == Poll.id)
+            .where(
+                Poll.conference_id == conference.id,
+                Poll.state == "open",
+                VerifiablePoll.credentials == "",
+            )
+        ).scalars()
+    )
 
 
 def _member(user, conference: Conference) -> list[Task]:

@@ -1,5 +1,6 @@
 """verifiable polls: the poll's secrecy level, the trustees' threshold key, Belenios
-elections, their ballots (the last of each credential) and partial decryptions
+elections, their ballots (the last of each credential), which account used which credential
+while a poll is open, and partial decryptions
 
 Revision ID: 0013
 Revises: 0012
@@ -61,6 +62,16 @@ def upgrade():
     sa.UniqueConstraint('tracker', name=op.f('uq_verifiable_ballots_tracker')),
     sqlite_with_rowid=False
     )
+    op.create_table('credential_uses',
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('credential', sa.String(length=64), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_credential_uses_member_id_members')),
+    sa.ForeignKeyConstraint(['poll_id'], ['polls.id'], name=op.f('fk_credential_uses_poll_id_polls'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('poll_id', 'credential', name=op.f('pk_credential_uses')),
+    sa.UniqueConstraint('poll_id', 'member_id', name=op.f('uq_credential_uses_poll_id')),
+    sqlite_with_rowid=False
+    )
     op.create_table('verifiable_polls',
     sa.Column('poll_id', sa.Integer(), nullable=False),
     sa.Column('uuid', sa.String(length=40), nullable=False),
@@ -88,6 +99,7 @@ def downgrade():
         batch_op.drop_column('level')
 
     op.drop_table('verifiable_polls')
+    op.drop_table('credential_uses')
     op.drop_table('verifiable_ballots')
     op.drop_table('partial_decryptions')
     op.drop_table('trustee_setups')

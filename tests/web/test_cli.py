@@ -25,7 +25,7 @@ def test_demo_loads_four_branches_sixty_members_and_the_staff_once(runner, db):
     again = runner.invoke(args=["congress", "demo"])
     assert "already present" in again.output
     staff = db.session.execute(select(func.count(User.id)).where(User.member_id.is_(None)))
-    assert staff.scalar() == 8  # 5 on the committee
+    assert staff.scalar() == 9  # 5 on the committee, and the credential authority
 
 
 def test_the_demo_can_be_tried_at_once_whatever_the_day(runner, db, make_browser):

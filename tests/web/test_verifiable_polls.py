@@ -203,3 +203,40 @@ def test_an_export_whose_archive_lost_a_ballot_fails_verify(counted_motion, runn
     out.write_text(json.dumps(data))
     failed = runner.invoke(args=["congress", "verify", str(out)])
     assert failed.exit_code == 1 and "FAIL archive" in failed.output, failed.output
+
+
+def test_one_account_cannot_vote_with_another_delegates_credential(
+    open_motion, make_browser, db
+):
+    """A sheet of a branch's credentials in the wrong hands: the holder votes once, with
+    their own; the other delegate's credential is refused to them, and if it was used
+    first, its owner is told when they vote."""
+    poll_id, users, _, issued = open_motion
+    mine, theirs = credential_of(issued, users[0], db), credential_of(issued, users[1], db)
+    first, second = voter(make_browser, users[0]), voter(make_browser, users[1])
+    vote(first, poll_id, mine, YES)
+    election = election_of(first, poll_id)
+    refused = cast_ballot(first, poll_id, bl.create_ballot(election, theirs, YES).raw)
+    assert refused.status_code == 409 and "برمز تصويت آخر" in refused.get_data(as_text=True)
+
+    third = voter(make_browser, users[2])
+    stolen = cast_ballot(
+        third, poll_id, bl.create_ballot(election, theirs, NO).raw
+    )  # users[2] votes first with users[1]'s credential...
+    assert stolen.status_code == 200
+    owner = cast_ballot(second, poll_id, bl.create_ballot(election, theirs, YES).raw)
+    assert owner.status_code == 409  # ...and its owner is told
+    assert "لجنة الانتخابات" in owner.get_data(as_text=True)
+    assert db.session.execute(select(func.count()).select_from(VerifiableBallot)).scalar() == 2
+
+
+def test_the_close_forgets_which_account_used_which_credential(
+    open_motion, make_browser, db
+):
+    from congress.verifiable.models import CredentialUse
+
+    poll_id, users, browsers, issued = open_motion
+    vote(voter(make_browser, users[0]), poll_id, credential_of(issued, users[0], db), YES)
+    assert db.session.execute(select(func.count()).select_from(CredentialUse)).scalar() == 1
+    assert act(browsers[1], poll_id, "close").status_code == 302
+    assert db.session.execute(select(func.count()).select_from(CredentialUse)).scalar() == 0
