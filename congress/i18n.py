@@ -57,7 +57,7 @@ def init_app(app: Flask) -> None:
         return {"lang": language(), "dir": direction()}
 
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else ""
+        (_medium(value) if fmt == "medium" else format_datetime(value, fmt)) if value else ""
     )
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
     app.jinja_env.filters["time_left"] = lambda at: format_timedelta(
@@ -88,3 +88,13 @@ COMMON_ZONES = (
 
 def zone_choices() -> list[tuple[str, str]]:
     return [(z, z.replace("_", " ")) for z in COMMON_ZONES]
+
+
+def _medium(value) -> str:
+    """A date as "medium" and its time to the minute: seconds say nothing to a reader."""
+    from babel.dates import get_datetime_format
+    from flask_babel import format_date, format_time, get_locale
+
+    pattern = get_datetime_format("medium", locale=get_locale())
+    date, time = format_date(value, "medium"), format_time(value, "short")
+    return pattern.replace("{1}", date).replace("{0}", time)
