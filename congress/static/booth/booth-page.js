@@ -3,6 +3,10 @@
 // casts the encrypted ballot or audits it (Benaloh: the randomness is revealed, the ballot
 // is discarded, and a fresh one is made). Without JavaScript the form posts the choices
 // and the credential, and the server builds the ballot (the page says what that gives up).
+//
+// No inline script anywhere (the site's CSP is script-src 'self'); the only requests are
+// GETs of the poll's election.json and public-credentials.json, and the cast form's POST
+// of the encrypted ballot, which the voter sends. The credential never leaves the page.
 (function () {
   "use strict";
   var form = document.getElementById("booth");
@@ -10,80 +14,210 @@
   var B = window.CongressBooth;
   var ready = document.getElementById("booth-ready");
   var problem = form.querySelector(".booth-problem");
+  var status = form.querySelector(".booth-status");
+  var encryptButton = form.querySelector("button[type=submit]");
   var castForm = document.getElementById("booth-cast");
+  var castInput = castForm.querySelector("input[name=ballot]");
+  var auditButton = document.getElementById("booth-audit");
+  var auditWrap = document.getElementById("booth-audit-wrap"); // a button's own display beats [hidden]
+  var againButton = document.getElementById("booth-again");
+  var changeButton = document.getElementById("booth-change");
   var audited = document.getElementById("booth-audited");
+  var download = document.getElementById("booth-download");
+  var trackerShown = ready.querySelector(".tracker");
+  var trackerIntro = ready.querySelector(".booth-tracker-intro");
+  var auditedIntro = ready.querySelector(".booth-audited-intro");
+  var heading = ready.querySelector("h2");
   var arabic = document.documentElement.lang === "ar";
-  var election = null;
-  var credentials = null;
-  var ballot = null;
+  var MOTION = { y: "yes", n: "no", a: "abstain" }; // the radios' values -> the election's answers
+  var loading = null; // the promise of {election, credentials}
+  var ballot = null; // the ballot on the screen (its randomness is inside CongressBooth)
+  var busy = false;
+  var blobUrl = null;
   var MESSAGES = {
     "credential-format": ["بيانات الاعتماد غير مكتوبة كما يجب: 15 محرفًا على هيئة XXX-XXX-XXX-XXX-XXX.", "The credential is not written right: 15 characters as XXX-XXX-XXX-XXX-XXX."],
-    "credential-character": ["في بيانات الاعتماد محرف غير معروف: تحقّق من كل محرف.", "The credential has an unknown character: check each one."],
+    "credential-character": ["في بيانات الاعتماد محرف غير معروف: تحقّق من كل محرف (لا تحوي بيانات الاعتماد 0 ولا O ولا I ولا l).", "The credential has an unknown character: check each one (a credential has no 0, O, I or l)."],
     "credential-checksum": ["بيانات الاعتماد لا تصحّ: تحقّق من كل محرف.", "The credential does not check out: check each character."],
     "unknown-credential": ["بيانات الاعتماد هذه ليست لهذا الاقتراع.", "This credential is not one of this poll's."],
     "too-many-marks": ["اخترت أكثر مما يسمح به هذا الاقتراع.", "You chose more than this poll allows."],
     "too-few-marks": ["اختر مرشحًا واحدًا على الأقل، أو اترك الورقة بيضاء إن كان ذلك مسموحًا.", "Choose at least one, or leave the ballot blank where that is allowed."],
-    "no-webcrypto": ["هذا المتصفح لا يتيح التشفير هنا (يلزم اتصال آمن https).", "This browser cannot encrypt here (a secure https connection is needed)."]
+    "no-answer": ["اختر جوابًا: نعم أو لا أو امتناع.", "Choose an answer: yes, no or abstain."],
+    "no-webcrypto": ["هذا المتصفح لا يتيح التشفير هنا (يلزم اتصال آمن https).", "This browser cannot encrypt here (a secure https connection is needed)."],
+    "network": ["تعذّر تحميل بيانات الاقتراع. تحقّق من اتصالك وأعد المحاولة.", "The poll's data could not be loaded. Check your connection and try again."],
+    "record-changed": ["انتخاب هذا الاقتراع على الخادم يختلف عمّا سُجّل عند فتحه: لا تُدلِ بصوتك، وأبلغ لجنة الانتخابات.", "This poll's election on the server differs from the one recorded at its opening: do not vote, and tell the election committee."],
+    "mismatch": ["ورقة هذه الصفحة لا تطابق الاقتراع المنشور: أعد تحميل الصفحة.", "This page's ballot does not match the published poll: reload the page."],
+    "encrypting": ["جارٍ تشفير ورقتك على هذا الجهاز…", "Encrypting your ballot on this device…"],
+    "failed": ["تعذّر تشفير الورقة. أعد تحميل الصفحة وحاول مجددًا.", "The ballot could not be encrypted. Reload the page and try again."]
   };
-  function say(error) {
-    var text = MESSAGES[error && error.code];
-    problem.textContent = text ? text[arabic ? 0 : 1] : (error && error.message) || String(error);
-    problem.hidden = false;
+
+  function text(code) {
+    var t = MESSAGES[code] || MESSAGES.failed;
+    return t[arabic ? 0 : 1];
   }
-  function plaintext() {
+
+  function codedError(code, message) {
+    var e = new Error(message || code);
+    e.code = code;
+    return e;
+  }
+
+  function say(error) {
+    var code = error && error.code;
+    if (code === "too-few-marks" && form.querySelector("input[name=answer]")) { code = "no-answer"; }
+    problem.textContent = text(MESSAGES[code] ? code : "failed");
+    problem.hidden = false;
+    if (!MESSAGES[code] && window.console) { window.console.warn("booth:", error); }
+  }
+
+  function fetchText(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (r.status === 409) { throw codedError("record-changed", url + " answered 409"); }
+        if (!r.ok) { throw codedError("network", url + " answered " + r.status); }
+        return r.text();
+      }, function () { throw codedError("network"); });
+  }
+
+  // The poll's election and public credentials, fetched and prepared once (as soon as the
+  // page loads, so that "encrypt" waits only for the ballot itself).
+  function load() {
+    if (!loading) {
+      loading = Promise.all([
+        fetchText(form.getAttribute("data-election")),
+        fetchText(form.getAttribute("data-credentials"))
+      ]).then(function (texts) {
+        return B.parseElection(texts[0]).then(function (election) {
+          var credentials = JSON.parse(texts[1]);
+          if (!Array.isArray(credentials)) { throw codedError("network", "no credential list"); }
+          B.prepare(election);
+          return { election: election, credentials: credentials };
+        });
+      });
+      loading.catch(function () { loading = null; }); // tried again at the next "encrypt"
+    }
+    return loading;
+  }
+
+  // The plaintext of the one question, in the order of the election's answers: for a
+  // motion yes, no, abstain (by the radios' values), for an election the candidates in
+  // ballot order (the page lists them in that order); the blank flag first when the
+  // question allows a blank vote (set when nothing is chosen).
+  function plaintext(election) {
+    if (election.questions.length !== 1 || election.questions[0].type !== "homomorphic") {
+      throw codedError("mismatch", "one homomorphic question expected");
+    }
+    var q = election.questions[0];
     var options = Array.prototype.slice.call(form.querySelectorAll("input.option"));
-    var vector = options.map(function (el) { return el.checked ? 1 : 0; });
-    if (form.getAttribute("data-blank") === "1") {
+    var vector;
+    if (form.querySelector("input[name=answer]")) {
+      vector = q.answers.map(function () { return 0; });
+      options.forEach(function (el) {
+        var k = q.answers.indexOf(MOTION[el.value]);
+        if (k < 0) { throw codedError("mismatch", "unknown answer " + el.value); }
+        if (el.checked) { vector[k] = 1; }
+      });
+    } else {
+      if (options.length !== q.answers.length) {
+        throw codedError("mismatch", options.length + " candidates, " + q.answers.length + " answers");
+      }
+      vector = options.map(function (el) { return el.checked ? 1 : 0; });
+    }
+    if (q.blank) {
       var any = vector.some(function (v) { return v === 1; });
       vector.unshift(any ? 0 : 1);
     }
     return [vector];
   }
-  function load() {
-    if (election) { return Promise.resolve(election); }
-    return Promise.all([
-      fetch(form.getAttribute("data-election"), { credentials: "same-origin" }).then(function (r) { return r.text(); }),
-      fetch(form.getAttribute("data-credentials"), { credentials: "same-origin" }).then(function (r) { return r.text(); })
-    ]).then(function (texts) {
-      return B.parseElection(texts[0]).then(function (parsed) {
-        election = parsed;
-        credentials = JSON.parse(texts[1]);
-        B.prepare(election);
-        return election;
+
+  function forgetBallot() {
+    if (ballot) { B.forget(ballot); }
+    ballot = null;
+    castInput.value = "";
+    if (blobUrl) { URL.revokeObjectURL(blobUrl); blobUrl = null; }
+  }
+
+  function setBusy(on) {
+    busy = on;
+    encryptButton.disabled = on;
+    againButton.disabled = on;
+    status.textContent = on ? text("encrypting") : "";
+    status.hidden = !on;
+  }
+
+  // Back to the choices (after a problem, or when the voter wants to change them).
+  function showChoices() {
+    forgetBallot();
+    ready.hidden = true;
+    form.hidden = false;
+  }
+
+  function showBallot(made) {
+    ballot = made;
+    trackerShown.textContent = made.tracker;
+    castInput.value = made.raw;
+    trackerIntro.hidden = false;
+    auditedIntro.hidden = true;
+    castForm.hidden = false;
+    auditWrap.hidden = false;
+    audited.hidden = true;
+    form.hidden = true;
+    ready.hidden = false;
+    heading.focus();
+  }
+
+  function encrypt() {
+    if (busy) { return Promise.resolve(); }
+    problem.hidden = true;
+    forgetBallot();
+    setBusy(true);
+    var credential = form.querySelector("input[name=credential]").value;
+    return load().then(function (loaded) {
+      var vote = plaintext(loaded.election);
+      return B.createBallot(loaded.election, credential, vote, {
+        publicCredentials: loaded.credentials
       });
+    }).then(function (made) {
+      setBusy(false);
+      showBallot(made);
+    }, function (error) {
+      setBusy(false);
+      showChoices();
+      say(error);
     });
   }
-  function encrypt() {
-    problem.hidden = true;
-    var credential = form.querySelector("input[name=credential]").value;
-    return load().then(function (e) {
-      return B.createBallot(e, credential, plaintext(), { publicCredentials: credentials });
-    }).then(function (made) {
-      ballot = made;
-      ready.querySelector(".tracker").textContent = made.tracker;
-      castForm.querySelector("input[name=ballot]").value = made.raw;
-      audited.hidden = true;
-      form.hidden = true;
-      ready.hidden = false;
-    }).catch(say);
-  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     encrypt();
   });
-  document.getElementById("booth-audit").addEventListener("click", function () {
-    var text = B.auditJson(ballot);
-    B.forget(ballot);
-    castForm.querySelector("input[name=ballot]").value = "";
+
+  auditButton.addEventListener("click", function () {
+    if (!ballot) { return; }
+    var json = B.auditJson(ballot);
+    forgetBallot(); // this ballot can never be cast now
     castForm.hidden = true;
-    audited.querySelector("textarea").value = text;
-    var link = document.getElementById("booth-download");
-    link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+    auditWrap.hidden = true;
+    trackerIntro.hidden = true;
+    auditedIntro.hidden = false;
+    audited.querySelector("textarea").value = json;
+    blobUrl = URL.createObjectURL(new Blob([json], { type: "application/json" }));
+    download.href = blobUrl;
     audited.hidden = false;
   });
-  document.getElementById("booth-again").addEventListener("click", function () {
-    castForm.hidden = false;
-    encrypt();
+
+  againButton.addEventListener("click", function () { encrypt(); });
+
+  changeButton.addEventListener("click", function () {
+    showChoices();
+    form.querySelector("input.option, input[name=credential]").focus();
   });
-  castForm.addEventListener("submit", function () { if (ballot) { B.forget(ballot); } });
+
+  castForm.addEventListener("submit", function (event) {
+    if (!ballot || !castInput.value) { event.preventDefault(); return; }
+    // the randomness goes with this page: the cast ballot can no longer be opened
+    B.forget(ballot);
+    castForm.querySelector("button[type=submit]").disabled = true;
+  });
+
+  load().catch(function () { /* said when the voter presses "encrypt" */ });
 })();
