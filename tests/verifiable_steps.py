@@ -17,6 +17,7 @@ from congress.core import belenios as bl
 from congress.verifiable.cli_tools import audit_ballot, credentials_cli, trustee_cli
 
 COMMITTEE_PASSWORD = "committee-demo-2026"
+THRESHOLD = 3  # the example bylaws: three committee signatures certify a result
 
 
 @contextmanager
@@ -63,7 +64,11 @@ def make_trustee_key(conference_id: int, browsers: dict, root: Path) -> None:
     for n, b in browsers.items():
         folder = root / f"trustee{n}"
         (folder / "certificates.json").write_bytes(b.get(f"{page}/certificates.json").data)
-        run(trustee_cli, ["polynomial", "--certificates", "certificates.json"], folder)
+        run(
+            trustee_cli,
+            ["polynomial", "--certificates", "certificates.json", "--threshold", str(THRESHOLD)],
+            folder,
+        )
         assert (
             upload(b, page, "message", (folder / "polynomial.json").read_text()).status_code == 302
         )
@@ -153,16 +158,12 @@ def vote(browser, poll_id: int, credential: str, plaintext) -> str:
 
 
 def decrypt(browsers: dict, which, poll_id: int, root: Path) -> None:
-    """k trustees decrypt the encrypted tally on their own computers."""
+    """k trustees decrypt the encrypted tally on their own computers, from the archive
+    (the command verifies it and recomputes the tally from the ballots)."""
     for n in which:
         b, folder = browsers[n], root / f"trustee{n}"
-        (folder / "election.json").write_bytes(b.get(f"/polls/{poll_id}/election.json").data)
-        (folder / "tally.json").write_bytes(b.get(f"/polls/{poll_id}/encrypted-tally.json").data)
-        run(
-            trustee_cli,
-            ["decrypt", "--election", "election.json", "--tally", "tally.json"],
-            folder,
-        )
+        (folder / "poll.bel").write_bytes(b.get(f"/polls/{poll_id}/archive.bel").data)
+        run(trustee_cli, ["decrypt", "--archive", "poll.bel"], folder)
         response = upload(
             b,
             f"/polls/{poll_id}/decrypt",

@@ -56,6 +56,19 @@ def _verifiable(export: Mapping) -> tuple[Check, dict | None]:
         return Check("archive", False, f"the Belenios archive does not verify ({why})"), None
     if proven.election.uuid != box["uuid"]:
         return Check("archive", False, "the archive is another election's"), None
+    if proven.credentials.weighted or any(w != 1 for w in proven.credentials.weights.values()):
+        return Check(
+            "archive", False, "the public credentials carry weights: one voter, one vote"
+        ), None
+    for action, key, what in (
+        ("poll.opened", "election_sha256", "election"),
+        ("verifiable.credentials_published", "sha256", "credentials"),
+    ):
+        recorded = _entry(export, action).get(key)
+        if recorded != _text_sha256(proven.setup_raw[what]):
+            return Check(
+                "archive", False, f"the archive's {what} is not the one the audit chain recorded"
+            ), None
     if sorted(b.tracker for b in proven.ballots) != sorted(export["trackers"]):
         return Check("archive", False, "the archive's ballots are not the board's trackers"), None
     counted = len(proven.ballots)

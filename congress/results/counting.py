@@ -15,7 +15,7 @@ from congress.core.ballot import canonical
 from congress.extensions import db
 from congress.i18n import isolate
 from congress.models_common import utcnow
-from congress.voting import board, storage
+from congress.voting import board, polls, storage
 from congress.voting.models import Poll, PollCandidate
 
 from .export import candidates_section, poll_section
@@ -50,6 +50,9 @@ def run_tally(poll: Poll, *, actor: User | None) -> Tally:
 
         if db.session.get(PollKey, poll.id).opened_at is None:
             raise BoxSealed()
+    voted, ballots = polls.counts(poll)
+    if ballots > voted:  # a ballot without a voter's mark on the roll is never counted
+        raise storage.BoxAltered("roll")
     verifiable = _decrypted(poll) if board.is_verifiable(poll) else None
     contents = board.contents(poll)
     storage.check_box(

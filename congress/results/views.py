@@ -148,6 +148,10 @@ _ALTERED = {
         "encrypted tally, a partial decryption or the result is not what the proofs and the "
         "audit chain say). The refusal is recorded."
     ),
+    "roll": _l(
+        "The count is refused: the box holds more ballots than the roll marks voters. The "
+        "refusal is recorded."
+    ),
     "entries": _l(
         "The count is refused: the audit chain holds a second close or opening entry for this "
         "poll, which only someone writing to the database can have added. The refusal is "

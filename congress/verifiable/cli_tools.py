@@ -50,12 +50,24 @@ def trustee_init(key_path: str, group_name: str) -> None:
 @trustee_cli.command("polynomial")
 @click.option("--key", "key_path", default="trustee.json", show_default=True)
 @click.option("--certificates", "certs_path", required=True, help="the page's download")
-def trustee_polynomial(key_path: str, certs_path: str) -> None:
+@click.option(
+    "--threshold",
+    type=int,
+    required=True,
+    help="how many trustees must decrypt together: the bylaws' number of certifying "
+    "signatures, read in the bylaws yourself (not from the server)",
+)
+def trustee_polynomial(key_path: str, certs_path: str, threshold: int) -> None:
     """Round 2: with every trustee's certificate, your polynomial (to upload)."""
     key = _read_json(key_path)
     bundle = _read_json(certs_path)
+    if bundle.get("threshold") != threshold:
+        raise click.ClickException(
+            f"the server asks for a key that {bundle.get('threshold')} trustees open, the "
+            f"bylaws say {threshold}: stop and tell the election committee"
+        )
     group = bl.get_group(bundle["group"])
-    polynomial = bl.pedersen_step3(group, bundle["certificates"], key["seed"], bundle["threshold"])
+    polynomial = bl.pedersen_step3(group, bundle["certificates"], key["seed"], threshold)
     Path("polynomial.json").write_text(polynomial, encoding="utf-8")
     click.echo("Upload polynomial.json on the conference's trustees page.")
 
@@ -78,14 +90,32 @@ def trustee_voutput(key_path: str, certs_path: str, vinput_path: str) -> None:
 
 @trustee_cli.command("decrypt")
 @click.option("--key", "key_path", default="trustee.json", show_default=True)
-@click.option("--election", "election_path", required=True, help="the poll's election.json")
-@click.option("--tally", "tally_path", required=True, help="the poll's encrypted tally")
+@click.option("--archive", "archive_path", help="the poll's UUID.bel, from its bulletin board")
+@click.option("--election", "election_path", help="the poll's election.json (without --archive)")
+@click.option("--tally", "tally_path", help="the poll's encrypted tally (without --archive)")
 @click.option("--out", "out_path", default="partial-decryption.json", show_default=True)
-def trustee_decrypt(key_path: str, election_path: str, tally_path: str, out_path: str) -> None:
-    """After the close: your partial decryption of the tally, with its proofs (to upload)."""
+def trustee_decrypt(
+    key_path: str, archive_path: str, election_path: str, tally_path: str, out_path: str
+) -> None:
+    """After the close: your partial decryption of the tally, with its proofs (to upload).
+
+    With --archive (safer) the archive is verified here first, every ballot's proofs and
+    signature and the encrypted tally recomputed from the ballots, so you never decrypt
+    anything but the sum of the ballots cast."""
     key = _read_json(key_path)
-    election = bl.parse_election(Path(election_path).read_text(encoding="utf-8"))
-    tally = bl.parse_tally(election, Path(tally_path).read_text(encoding="utf-8"))
+    if archive_path:
+        proven = bl.verify_archive_full(archive_path)
+        failed = next((c for c in proven.checks if not c.ok), None)
+        if failed is not None or proven.encrypted_tally is None:
+            why = f"{failed.name}: {failed.detail}" if failed else "no encrypted tally yet"
+            raise click.ClickException(f"the archive does not verify ({why}): do not decrypt")
+        election, tally = proven.election, proven.encrypted_tally.tally
+        click.echo(f"The archive verifies: {len(proven.ballots)} ballots, their tally recomputed.")
+    elif election_path and tally_path:
+        election = bl.parse_election(Path(election_path).read_text(encoding="utf-8"))
+        tally = bl.parse_tally(election, Path(tally_path).read_text(encoding="utf-8"))
+    else:
+        raise click.ClickException("give --archive UUID.bel (or --election and --tally)")
     share = json.loads(key["voutput"])["private_key"]
     x = bl.threshold_decryption_key(election.group, key["seed"], share)
     partial = bl.compute_partial_decryption(election, tally, x)

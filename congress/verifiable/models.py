@@ -38,6 +38,7 @@ class TrusteeMessage(db.Model):
     writes it; `position` is the trustee's place among the certificates (from 0)."""
 
     __tablename__ = "trustee_messages"
+    __table_args__ = (UniqueConstraint("conference_id", "step", "position"),)
 
     conference_id: Mapped[int] = mapped_column(
         ForeignKey("conferences.id", ondelete="CASCADE"), primary_key=True

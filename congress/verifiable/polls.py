@@ -19,9 +19,11 @@ import json
 from datetime import UTC
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from congress.audit import actions
+from congress.audit.models import AuditEntry
 from congress.audit.operations import actor_label, record
 from congress.conference.models import Conference
 from congress.core import belenios as bl
@@ -75,6 +77,50 @@ def spec(poll: Poll) -> BallotSpec:
 
 def election_of(vp: VerifiablePoll) -> bl.Election:
     return bl.parse_election(vp.election)
+
+
+class RecordChanged(Exception):
+    """What the server holds is not what the audit chain recorded (an edited database):
+    voting, decrypting and counting stop, and the committee is told."""
+
+    def __init__(self, what: str):
+        self.what = what
+        super().__init__(what)
+
+
+def checked_election(poll: Poll) -> bl.Election:
+    """The poll's election, refused unless it is the one the opening recorded and its key is
+    the trustees' joint key as the chain recorded it: a key swapped in the database would
+    let its holder read every ballot cast after."""
+    from congress.voting.storage import recorded
+
+    vp = of(poll)
+    if recorded(poll, actions.POLL_OPENED).get("election_sha256") != _sha(vp.election):
+        raise RecordChanged("election")
+    setup = db.session.get(TrusteeSetup, poll.conference_id)
+    if trustees.done_fingerprint(poll.conference_id) != _sha(setup.structure):
+        raise RecordChanged("trustees")
+    election = election_of(vp)
+    group = election.group
+    if bl.combine_keys(group, bl.parse_trustees(setup.structure)) != election.public_key:
+        raise RecordChanged("election")
+    return election
+
+
+def checked_credentials(poll: Poll, vp: VerifiablePoll) -> None:
+    """The public credentials are the list the authority published (its digest is in the
+    chain): a credential swapped in the database would let its maker vote."""
+    entries = db.session.execute(
+        select(AuditEntry.data)
+        .where(
+            AuditEntry.subject == f"poll:{poll.id}",
+            AuditEntry.action == actions.CREDENTIALS_PUBLISHED,
+        )
+        .order_by(AuditEntry.seq)
+        .limit(1)
+    ).scalar_one_or_none()
+    if entries is None or json.loads(entries).get("sha256") != _sha(vp.credentials):
+        raise RecordChanged("credentials")
 
 
 def freeze(poll: Poll) -> None:
@@ -132,12 +178,20 @@ def upload_credentials(poll: Poll, raw: str, *, actor) -> None:
         parsed = bl.parse_public_credentials(election.group, raw.strip())
     except (bl.FormatError, ValueError, TypeError):
         raise VerifiableRefused(_("This is not a list of public credentials.")) from None
+    if parsed.weighted or any(w != 1 for w in parsed.weights.values()):
+        raise VerifiableRefused(
+            _("Every voter has one vote: the list must not give public credentials weights.")
+        )
     if len(parsed.weights) != poll.electorate_size:
         raise VerifiableRefused(
             _(
-                "The list has %(n)d public credentials; the roll has %(roll)d voters.",
-                n=len(parsed.weights),
-                roll=poll.electorate_size,
+                "The list has %(credentials)s; the roll has %(voters)s.",
+                credentials=ngettext(
+                    "%(num)d public credential",
+                    "%(num)d public credentials",
+                    len(parsed.weights),
+                ),
+                voters=ngettext("%(num)d voter", "%(num)d voters", poll.electorate_size),
             )
         )
     vp.credentials = raw.strip()
@@ -167,7 +221,17 @@ def cast(poll_id: int, member_id: int | None, raw: str, *, server_built: bool = 
         raise CastRefused(
             _("Voting starts when the credential authority has published the credentials.")
         )
-    election = election_of(vp)
+    poll = db.session.get(Poll, poll_id)
+    try:
+        election = checked_election(poll)
+        checked_credentials(poll, vp)
+    except RecordChanged:
+        raise CastRefused(
+            _(
+                "Voting in this poll is stopped: its record differs from the one in the audit "
+                "chain. Tell the election committee."
+            )
+        ) from None
     pcs = bl.parse_public_credentials(election.group, vp.credentials)
     try:
         ballot = bl.check_ballot(election, raw, pcs)
@@ -282,13 +346,20 @@ def final_ballots(poll: Poll) -> list[VerifiableBallot]:
 def on_close(poll: Poll) -> dict:
     """At the close: the encrypted tally of the last ballots; what the close entry records."""
     vp = of(poll)
-    election = election_of(vp)
+    election = checked_election(poll)
+    checked_credentials(poll, vp)
     pcs = bl.parse_public_credentials(election.group, vp.credentials) if vp.credentials else None
-    ballots = [bl.check_ballot(election, b.ballot, pcs) for b in final_ballots(poll)]
+    # each ballot's proofs were checked when it arrived; its signature and credential again
+    ballots = [bl.check_ballot(election, b.ballot, pcs, proofs=False) for b in final_ballots(poll)]
     tally = bl.compute_encrypted_tally(election, ballots)
     vp.encrypted_tally, vp.sized_tally = tally.raw, tally.sized_raw
     vp.archive = _archive(poll, vp)
-    return {"archive_sha256": _sha(vp.archive), "encrypted_tally_sha256": _sha(tally.raw)}
+    return {
+        "archive_sha256": _sha(vp.archive),
+        "encrypted_tally_sha256": _sha(tally.raw),
+        "election_sha256": _sha(vp.election),
+        "credentials_sha256": _sha(vp.credentials),
+    }
 
 
 def submit_partial(poll: Poll, user, raw: str, *, actor) -> bool:
@@ -306,7 +377,22 @@ def submit_partial(poll: Poll, user, raw: str, *, actor) -> bool:
     if db.session.get(PartialDecryptionRow, (poll.id, owner)) is not None:
         raise VerifiableRefused(_("You have already sent your partial decryption."))
     setup = db.session.get(TrusteeSetup, poll.conference_id)
-    election = election_of(vp)
+    from congress.voting.storage import recorded
+
+    at_close = recorded(poll, actions.POLL_CLOSED)
+    if at_close.get("encrypted_tally_sha256") != _sha(vp.encrypted_tally):
+        raise VerifiableRefused(
+            _(
+                "The encrypted tally differs from the one recorded at the close: do not "
+                "decrypt it. Tell the election committee."
+            )
+        )
+    try:
+        election = checked_election(poll)
+    except RecordChanged:
+        raise VerifiableRefused(
+            _("This poll's election differs from the one recorded at its opening.")
+        ) from None
     tally = bl.parse_tally(election, vp.encrypted_tally)
     keys = {o: k for o, k in bl.owners(bl.parse_trustees(setup.structure))}
     try:
@@ -408,7 +494,20 @@ def check_record(poll: Poll) -> None:
     at_close = recorded(poll, actions.POLL_CLOSED)
     if at_close.get("encrypted_tally_sha256") != _sha(vp.encrypted_tally):
         raise BoxAltered("archive")
+    try:
+        checked_election(poll)
+        checked_credentials(poll, vp)
+    except RecordChanged:
+        raise BoxAltered("archive") from None
+    if at_close.get("credentials_sha256") != _sha(vp.credentials):
+        raise BoxAltered("archive")
     archive = _archive(poll, vp)
-    if not all(check.ok for check in bl.verify_archive(archive)):
+    proven = bl.verify_archive_full(archive, ballot_proofs=False)  # full: `congress verify`
+    if not all(check.ok for check in proven.checks):
         raise BoxAltered("archive")
     vp.archive = archive
+
+
+def election_sha256(poll: Poll) -> str:
+    """What the opening entry records, and the poll page and booth show."""
+    return _sha(of(poll).election)

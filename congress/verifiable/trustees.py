@@ -17,9 +17,10 @@ bylaws' certification threshold) will decrypt each poll's tally, and n-k can be 
 from __future__ import annotations
 
 import hashlib
+import json
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from congress.audit import actions
 from congress.audit.operations import actor_label, record
@@ -29,6 +30,7 @@ from congress.conference.operations import committee_of
 from congress.core import belenios as bl
 from congress.extensions import db
 from congress.models_common import utcnow
+from congress.voting.models import Poll
 
 from .models import TrusteeMessage, TrusteeSetup
 
@@ -110,6 +112,13 @@ def submit(conference: Conference, user, payload: str, *, actor) -> None:
         raise TrusteeRefused(
             _("Only members of this conference's election committee are trustees.")
         )
+    # one upload at a time per conference: positions are counted, not raced (PostgreSQL)
+    db.session.execute(
+        select(TrusteeSetup.conference_id)
+        .where(TrusteeSetup.conference_id == conference.id)
+        .with_for_update()
+    )
+    db.session.refresh(setup)
     step = setup.step
     if db.session.get(TrusteeMessage, (conference.id, user.id, step)) is not None:
         raise TrusteeRefused(_("You have already sent your message for this step."))
@@ -123,7 +132,8 @@ def submit(conference: Conference, user, payload: str, *, actor) -> None:
             position = position_of(conference, user)
             certs = certificates(conference)
             if step == "polynomials":
-                ok = bl.check_polynomial(group, certs, position, payload)
+                threshold = begun_threshold(conference)
+                ok = bl.check_polynomial(group, certs, position, payload, threshold)
             else:
                 polynomials = [m.payload for m in messages(conference, "polynomials")]
                 ok = bl.check_voutput(group, certs, polynomials, position, payload)
@@ -151,6 +161,50 @@ def submit(conference: Conference, user, payload: str, *, actor) -> None:
         _advance(conference, setup, group)
 
 
+def begun_threshold(conference: Conference) -> int:
+    """The threshold as the chain recorded it when the key was begun (the bylaws' number of
+    certifying signatures then): a threshold edited in the table later is not believed."""
+    from congress.audit.models import AuditEntry
+
+    data = db.session.execute(
+        select(AuditEntry.data)
+        .where(
+            AuditEntry.subject == f"conference:{conference.id}",
+            AuditEntry.action == actions.TRUSTEES_BEGUN,
+        )
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).scalar_one()
+    return int(json.loads(data)["threshold"])
+
+
+def restart(conference: Conference, *, actor) -> None:
+    """The committee starts the key again (a trustee lost their file, or one sent a message
+    that blocks the next round): refused once a verifiable poll uses the key."""
+    from .models import VerifiablePoll
+
+    setup = setup_of(conference)
+    if setup is None:
+        raise TrusteeRefused(_("The trustees' key has not been begun."))
+    used = db.session.execute(
+        select(VerifiablePoll.poll_id)
+        .join(Poll, Poll.id == VerifiablePoll.poll_id)
+        .where(Poll.conference_id == conference.id)
+        .limit(1)
+    ).first()
+    if used is not None:
+        raise TrusteeRefused(_("A verifiable poll already uses this key: it cannot be made again."))
+    db.session.execute(delete(TrusteeMessage).where(TrusteeMessage.conference_id == conference.id))
+    db.session.delete(setup)
+    db.session.flush()
+    record(
+        actions.TRUSTEES_RESTARTED,
+        actor=actor_label(actor),
+        subject=f"conference:{conference.id}",
+        data={"step": setup.step},
+    )
+
+
 def vinput_for(conference: Conference, user) -> str | None:
     """What a trustee needs for the third round (computed from every polynomial)."""
     setup = setup_of(conference)
@@ -175,6 +229,11 @@ def _advance(conference: Conference, setup: TrusteeSetup, group) -> None:
     reason = bl.check_trustees(group, parsed)
     if reason:
         raise TrusteeRefused(reason)
+    built = parsed[0].threshold
+    if built != begun_threshold(conference) or built != setup.threshold:
+        raise TrusteeRefused(
+            _("The key was built for another number of trustees than the bylaws require.")
+        )
     setup.public_key = str(bl.combine_keys(group, parsed))
     setup.fingerprint = _sha(setup.structure)
     setup.done_at = utcnow()
@@ -203,3 +262,19 @@ def public_bundle(conference: Conference) -> dict:
         "threshold": setup.threshold if setup else None,
         "certificates": certificates(conference),
     }
+
+
+def done_fingerprint(conference_id: int) -> str | None:
+    """The trustees structure's SHA-256 as the chain recorded it when the key was made."""
+    from congress.audit.models import AuditEntry
+
+    data = db.session.execute(
+        select(AuditEntry.data)
+        .where(
+            AuditEntry.subject == f"conference:{conference_id}",
+            AuditEntry.action == actions.TRUSTEES_DONE,
+        )
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return json.loads(data)["trustees_sha256"] if data else None

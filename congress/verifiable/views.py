@@ -58,7 +58,11 @@ def booth_hash() -> str:
 
 @bp.app_context_processor
 def _helpers() -> dict:
-    return {"verifiable_of": polls.of, "booth_hash": booth_hash}
+    return {
+        "verifiable_of": polls.of,
+        "booth_hash": booth_hash,
+        "election_sha256": polls.election_sha256,
+    }
 
 
 def _conference(conference_id: int) -> Conference:
@@ -99,6 +103,12 @@ def trustees_page(conference_id: int):
         try:
             if request.form.get("action") == "begin":
                 trustees.begin(conference, actor=current_user)
+            elif request.form.get("action") == "restart":
+                if request.form.get("confirm") != "yes":
+                    raise trustees.TrusteeRefused(
+                        _("Tick the box to confirm; nothing was changed.")
+                    )
+                trustees.restart(conference, actor=current_user)
             else:
                 text = _posted_text("message")
                 trustees.submit(conference, current_user, text, actor=current_user)
@@ -249,9 +259,20 @@ def booth(poll_id: int):
 @bp.route("/polls/<int:poll_id>/election.json")
 @login_required
 def election_json(poll_id: int):
-    vp = polls.of(_poll(poll_id))
+    """The election, only as the opening recorded it: a key swapped in the database is
+    never handed to a booth."""
+    poll = _poll(poll_id)
+    vp = polls.of(poll)
     if not vp.election:
         abort(404)
+    try:
+        polls.checked_election(poll)
+    except polls.RecordChanged:
+        return Response(
+            _("This poll's election differs from the one recorded at its opening."),
+            status=409,
+            mimetype="text/plain",
+        )
     return Response(vp.election, mimetype="application/json")
 
 
@@ -284,6 +305,15 @@ def cast_without_javascript(poll_id: int):
     poll = _poll(poll_id)
     from congress.voting.views import _choices
 
+    if request.form.get("without_javascript") != "yes":  # only a <noscript> field says so
+        flash(
+            _(
+                "Your browser had not finished loading the booth: nothing was sent. Wait until "
+                "the page has loaded, then encrypt your ballot again."
+            ),
+            "error",
+        )
+        return redirect(url_for("verifiable.booth", poll_id=poll.id), 303)
     try:
         content = casting.review(poll, **_choices())
         raw = polls.build_for_voter(poll, request.form.get("credential", "")[:60], content)

@@ -11,6 +11,7 @@ import json
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, insert, select, update
 
 from congress import notifications
@@ -314,11 +315,13 @@ def open_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) ->
     if poll.electorate != "body" and not snapshot.met:
         raise RuleRefused(
             snapshot.article,
-            _(
-                "The ballot cannot open: quorum is %(needed)d of %(accredited)d accredited "
+            ngettext(
+                "The ballot cannot open: quorum is %(needed)d of %(num)d accredited "
+                "delegate, %(present)d are present.",
+                "The ballot cannot open: quorum is %(needed)d of %(num)d accredited "
                 "delegates, %(present)d are present.",
+                snapshot.accredited,
                 needed=snapshot.needed,
-                accredited=snapshot.accredited,
                 present=snapshot.present,
             ),
         )
@@ -328,10 +331,12 @@ def open_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) ->
         waiting = pending(poll)
         if waiting:
             raise PollError(
-                _(
-                    "%(n)d committee members have not yet collected their share of "
+                ngettext(
+                    "%(num)d committee member has not yet collected their share of "
                     "the ballot-box key.",
-                    n=len(waiting),
+                    "%(num)d committee members have not yet collected their share of "
+                    "the ballot-box key.",
+                    len(waiting),
                 )
             )
     if poll.kind == "election":
@@ -364,10 +369,12 @@ def open_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) ->
         },
     }
     poll.rules = json.dumps(frozen, sort_keys=True)
+    opening = {}
     if poll.level == "verifiable":
-        from congress.verifiable.polls import freeze
+        from congress.verifiable.polls import election_sha256, freeze
 
         freeze(poll)  # the Belenios election: its question, the trustees' joint key
+        opening["election_sha256"] = election_sha256(poll)
     db.session.execute(
         insert(RollEntry), [{"poll_id": poll.id, "member_id": m, "voted": False} for m in voters]
     )
@@ -385,6 +392,7 @@ def open_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) ->
             "quorum": snapshot.as_dict(),
             "chain_head": head().hash,
             "closes_at": poll.closes_at.isoformat() if poll.closes_at else None,
+            **opening,
         },
     )
 
@@ -420,6 +428,17 @@ def close_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) -
                     "poll's credentials. Annul the poll instead."
                 )
             )
+        try:  # before anything changes: the election and credentials are the recorded ones
+            verifiable.checked_election(poll)
+            verifiable.checked_credentials(poll, verifiable.of(poll))
+        except verifiable.RecordChanged:
+            raise PollError(
+                _(
+                    "This poll's election or credentials differ from those recorded in the "
+                    "audit chain: it cannot be closed and counted. Annul it, and have the "
+                    "database examined."
+                )
+            ) from None
     db.session.execute(update(Poll).where(Poll.id == poll.id).values(state="closed", closed_at=now))
     db.session.refresh(poll)
     voted, ballots = counts(poll)

@@ -27,7 +27,8 @@ def upgrade():
     sa.Column('payload', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['conference_id'], ['conferences.id'], name=op.f('fk_trustee_messages_conference_id_conferences'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_trustee_messages_user_id_users')),
-    sa.PrimaryKeyConstraint('conference_id', 'user_id', 'step', name=op.f('pk_trustee_messages'))
+    sa.PrimaryKeyConstraint('conference_id', 'user_id', 'step', name=op.f('pk_trustee_messages')),
+    sa.UniqueConstraint('conference_id', 'step', 'position', name=op.f('uq_trustee_messages_conference_id'))
     )
     op.create_table('trustee_setups',
     sa.Column('conference_id', sa.Integer(), nullable=False),

@@ -148,7 +148,11 @@ def test_a_voter_without_javascript_votes_and_the_board_counts_it(
     phone = voter(make_browser, users[0])
     response = phone.post(
         f"/polls/{poll_id}/verifiable/without-javascript",
-        {"answer": "y", "credential": credential_of(issued, users[0], db)},
+        {
+            "answer": "y",
+            "credential": credential_of(issued, users[0], db),
+            "without_javascript": "yes",  # the <noscript> field of a browser without scripts
+        },
         page=f"/polls/{poll_id}/booth",
     )
     assert response.status_code == 200, response.get_data(as_text=True)[-2000:]
@@ -177,9 +181,10 @@ def test_the_export_carries_the_archive_and_congress_verify_recounts_from_it(
     assert exported.exit_code == 0, exported.output
     uuid = db.session.get(VerifiablePoll, poll_id).uuid
     bel = out.parent / f"{uuid}.bel"
-    assert f"{uuid}.bel" in exported.output and bel.read_bytes() == db.session.get(
-        VerifiablePoll, poll_id
-    ).archive
+    assert (
+        f"{uuid}.bel" in exported.output
+        and bel.read_bytes() == db.session.get(VerifiablePoll, poll_id).archive
+    )
     verified = runner.invoke(args=["congress", "verify", str(out)])
     assert verified.exit_code == 0, verified.output
     assert "archive: the Belenios archive verifies: 3 ballots" in verified.output
@@ -205,9 +210,7 @@ def test_an_export_whose_archive_lost_a_ballot_fails_verify(counted_motion, runn
     assert failed.exit_code == 1 and "FAIL archive" in failed.output, failed.output
 
 
-def test_one_account_cannot_vote_with_another_delegates_credential(
-    open_motion, make_browser, db
-):
+def test_one_account_cannot_vote_with_another_delegates_credential(open_motion, make_browser, db):
     """A sheet of a branch's credentials in the wrong hands: the holder votes once, with
     their own; the other delegate's credential is refused to them, and if it was used
     first, its owner is told when they vote."""
@@ -230,9 +233,7 @@ def test_one_account_cannot_vote_with_another_delegates_credential(
     assert db.session.execute(select(func.count()).select_from(VerifiableBallot)).scalar() == 2
 
 
-def test_the_close_forgets_which_account_used_which_credential(
-    open_motion, make_browser, db
-):
+def test_the_close_forgets_which_account_used_which_credential(open_motion, make_browser, db):
     from congress.verifiable.models import CredentialUse
 
     poll_id, users, browsers, issued = open_motion
@@ -240,3 +241,20 @@ def test_the_close_forgets_which_account_used_which_credential(
     assert db.session.execute(select(func.count()).select_from(CredentialUse)).scalar() == 1
     assert act(browsers[1], poll_id, "close").status_code == 302
     assert db.session.execute(select(func.count()).select_from(CredentialUse)).scalar() == 0
+
+
+def test_the_server_builds_no_ballot_unless_the_browser_says_it_has_no_javascript(
+    open_motion, make_browser, db
+):
+    """A tap before the booth's script has loaded posts the form: it must not send the
+    credential off to be used by the server when the browser could encrypt."""
+    poll_id, users, _, issued = open_motion
+    phone = voter(make_browser, users[0])
+    response = phone.post(
+        f"/polls/{poll_id}/verifiable/without-javascript",
+        {"answer": "y", "credential": credential_of(issued, users[0], db)},
+        page=f"/polls/{poll_id}/booth",
+    )
+    assert response.status_code == 303
+    assert db.session.execute(select(func.count()).select_from(VerifiableBallot)).scalar() == 0
+    assert db.session.get(VerifiablePoll, poll_id).server_built == 0

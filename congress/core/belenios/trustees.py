@@ -258,15 +258,25 @@ def _coefexps(group: Group, keys: CertKeys, signed: JSON, what: str) -> list[int
     return values
 
 
-def check_polynomial(group: Group, certs: Sequence[str | JSON], i: int, polynomial: str) -> bool:
-    """Server check of trustee i's (0-based) polynomial: coefexps signed, one share per trustee."""
+def check_polynomial(
+    group: Group,
+    certs: Sequence[str | JSON],
+    i: int,
+    polynomial: str,
+    threshold: int | None = None,
+) -> bool:
+    """Server check of trustee i's (0-based) polynomial: coefexps signed, one share per
+    trustee, and (given the threshold) of degree threshold-1: one trustee's polynomial of
+    another degree would make the joint key need another number of trustees."""
     try:
         keys = _checked_certs(group, certs)
         o = ser.obj(ser.loads(polynomial), "polynomial")
         ser.string(ser.field(o, "polynomial", "polynomial"), "polynomial")
         shares = ser.lst(ser.field(o, "secrets", "polynomial"), "secrets")
-        _coefexps(group, keys[i], ser.field(o, "coefexps", "polynomial"), "coefexps")
+        coefexps = _coefexps(group, keys[i], ser.field(o, "coefexps", "polynomial"), "coefexps")
     except (FormatError, TrusteeError, IndexError):
+        return False
+    if threshold is not None and len(coefexps) != threshold:
         return False
     return len(shares) == len(keys) and all(isinstance(s, str) for s in shares)
 

@@ -78,6 +78,8 @@ class Verification:
     shuffle_owners: list[int] = field(default_factory=list)
     decryption_owners: list[int] = field(default_factory=list)
     result: Result | None = None
+    setup_raw: dict[str, str] = field(default_factory=dict)  # the Setup event's texts
+    ballot_proofs: bool = True  # False: signatures only (the server's re-check)
 
     @property
     def ok(self) -> bool:
@@ -107,9 +109,14 @@ def first_failure(checks: list[Check]) -> Check | None:
     return next((c for c in checks if not c.ok), None)
 
 
-def verify_archive_full(source: str | Path | bytes) -> Verification:
-    """Like verify_archive, returning also the election, ballots, tally and result."""
+def verify_archive_full(source: str | Path | bytes, *, ballot_proofs: bool = True) -> Verification:
+    """Like verify_archive, returning also the election, ballots, tally and result.
+
+    `ballot_proofs=False` checks each ballot's signature and credential but not its proofs
+    (`check_ballot(proofs=False)`): the server's own re-check of ballots it checked in full
+    on arrival. A member's or observer's verification always checks everything."""
     v = Verification()
+    v.ballot_proofs = ballot_proofs
     with contextlib.suppress(_Failed):
         try:
             _run(v, source)
@@ -191,6 +198,7 @@ def _check_setup(v: Verification, archive: Archive, event: Event) -> None:
     except (FormatError, ValueError) as e:
         raise v._fail("setup.election", str(e)) from None
     v.election = election
+    v.setup_raw = {"election": election_raw, "trustees": trustees_raw, "credentials": creds_raw}
     v._pass("setup.election", f"{election.uuid}, {election.group.name}, {election.fingerprint}")
     group = election.group
     try:
@@ -217,7 +225,7 @@ def _check_ballots(v: Verification, archive: Archive, events: list[Event]) -> No
     for i, event in enumerate(events, start=1):
         raw = _text(v, archive, event.payload, "ballots")
         try:
-            v.ballots.append(check_ballot(v.election, raw, v.credentials))
+            v.ballots.append(check_ballot(v.election, raw, v.credentials, proofs=v.ballot_proofs))
         except BallotRejected as e:
             tracker = ser.sha256_b64(raw)
             raise v._fail("ballots", f"ballot {i} ({tracker}): {e}") from None
