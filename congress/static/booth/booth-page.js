@@ -10,7 +10,17 @@
 (function () {
   "use strict";
   var form = document.getElementById("booth");
-  if (!form || !window.CongressBooth) { return; }
+  if (!form) { return; }
+  if (!window.CongressBooth || typeof BigInt === "undefined") {
+    // a browser too old to encrypt: say so rather than post the credential to the server
+    var old = form.querySelector(".booth-problem");
+    old.textContent = document.documentElement.lang === "ar"
+      ? "هذا المتصفح لا يستطيع تشفير الورقة: استعمل متصفحًا حديثًا، أو عطّل جافاسكربت لتصوّت بالطريقة التي يبني فيها الخادم الورقة."
+      : "This browser cannot encrypt the ballot: use a recent browser, or turn JavaScript off to vote the way where the server builds the ballot.";
+    old.hidden = false;
+    form.querySelector("button[type=submit]").disabled = true;
+    return;
+  }
   var B = window.CongressBooth;
   var ready = document.getElementById("booth-ready");
   var problem = form.querySelector(".booth-problem");
