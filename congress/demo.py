@@ -75,6 +75,17 @@ DEMO_LOGINS = (
     ("observer", "observer@congress.test", "observer-demo-2026"),
     ("credential authority", "authority@congress.test", "authority-demo-2026"),
 )
+STAFF_NAMES = {  # fictional, as the members are
+    "admin": "رامي الخطيب",
+    "credentials": "سعاد النابلسي",
+    "committee1": "هالة الأحمد",
+    "committee2": "يوسف الحوراني",
+    "committee3": "منى الشامي",
+    "committee4": "خالد العكاوي",
+    "committee5": "ريم الدرعاوي",
+    "observer": "نادر اليافاوي",
+    "authority": "لينا القدسي",
+}
 _ROLE_OF = {
     "administrator": roles.ADMIN,
     "credentials officer": roles.CREDENTIALS,
@@ -123,7 +134,8 @@ def load_demo() -> bool:
         db.session.add(Member(**{**row, "branch": branches[row["branch"]]}))
     db.session.flush()
     for label, email, password in DEMO_LOGINS:
-        create_user(email, email.split("@")[0].capitalize(), password, roles=(_ROLE_OF[label],))
+        name = STAFF_NAMES[email.split("@")[0]]
+        create_user(email, name, password, roles=(_ROLE_OF[label],))
     admin = find_user_by_email(DEMO_LOGINS[0][1])
     _demo_conference(admin)
     record(actions.DEMO_LOADED, data={"members": sum(PER_BRANCH.values())})
