@@ -376,10 +376,13 @@ def tally_json(poll_id: int):
 @bp.route("/polls/<int:poll_id>/archive.bel")
 @login_required
 def archive(poll_id: int):
-    """The election record, for anyone to check with belenios-tool or congress verify."""
+    """The election record, for anyone to check with belenios-tool or congress verify.
+    While the poll is open it holds only its setup (the election, the trustees, the public
+    credentials): what an independent client needs to make a ballot
+    (`belenios-tool election generate-ballot`), and no ballot."""
     poll = _poll(poll_id)
     vp = polls.of(poll)
-    if not is_public(poll) or vp.archive is None:
+    if vp.archive is None or not (is_public(poll) or poll.state == "open"):
         abort(404)
     return Response(
         vp.archive,

@@ -258,3 +258,15 @@ def test_the_server_builds_no_ballot_unless_the_browser_says_it_has_no_javascrip
     assert response.status_code == 303
     assert db.session.execute(select(func.count()).select_from(VerifiableBallot)).scalar() == 0
     assert db.session.get(VerifiablePoll, poll_id).server_built == 0
+
+
+def test_while_open_the_archive_holds_the_setup_an_independent_client_needs_and_no_ballot(
+    open_motion, make_browser, db
+):
+    poll_id, users, _, issued = open_motion
+    phone = voter(make_browser, users[0])
+    vote(phone, poll_id, credential_of(issued, users[0], db), YES)
+    setup = phone.get(f"/polls/{poll_id}/archive.bel")
+    assert setup.status_code == 200
+    events = [e.type for _, e in bl.Archive.from_bytes(setup.data).events()]
+    assert events == ["Setup"]  # the election, the trustees, the public credentials only
