@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -18,7 +19,7 @@ from congress.models_common import utcnow
 from . import endorsements, nominations, photos, review, statements, withdrawal
 from .blueprint import bp, get_conference, the_member, visible
 from .common import CandidacyError, NotAllowed, active_delegate, elected_bodies, nomination_window
-from .forms import BodyForm, ObjectionForm, ProposeForm, ReasonForm, StatementForm
+from .forms import STATUS_LABELS, BodyForm, ObjectionForm, ProposeForm, ReasonForm, StatementForm
 from .models import Candidacy
 from .pages import refused
 
@@ -131,8 +132,15 @@ def propose(conference_id: int):
         nominations.propose(conference, member, form.body.data, actor=current_user)
     except (RuleRefused, CandidacyError) as problem:
         return mine_refused(conference, problem)
+    # the Arabic verb and pronoun agree with the member named (رُشِّحت فاطمة)
     flash(
-        _(
+        pgettext(
+            "female",
+            "%(name)s is nominated; the nomination counts once they accept it.",
+            name=isolate(member.name_ar),
+        )
+        if member.gender == "f"
+        else _(
             "%(name)s is nominated; the nomination counts once they accept it.",
             name=isolate(member.name_ar),
         ),
@@ -248,4 +256,28 @@ def statement(conference_id: int, candidacy_id: int):
     except CandidacyError as problem:
         return page(422, error=str(problem))
     flash(_("Your statement is saved."), "success")
+    return back_to(conference, candidacy)
+
+
+@bp.route(
+    "/conferences/<int:conference_id>/candidacies/<int:candidacy_id>/reinstate", methods=["POST"]
+)
+@login_required
+def reinstate(conference_id: int, candidacy_id: int):
+    """The candidate undoes their own withdrawal while nominations are open."""
+    conference = get_conference(conference_id)
+    candidacy = visible(conference, candidacy_id)
+    try:
+        withdrawal.reinstate(candidacy, actor=current_user)
+    except NotAllowed:
+        abort(403)
+    except (RuleRefused, CandidacyError) as problem:
+        return refused(conference, candidacy, problem)
+    flash(
+        _(
+            "Your withdrawal is undone: your candidacy stands again (%(status)s).",
+            status=STATUS_LABELS[candidacy.status],
+        ),
+        "success",
+    )
     return back_to(conference, candidacy)

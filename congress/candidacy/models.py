@@ -13,7 +13,8 @@ from congress.members.models import Member
 from congress.models_common import UTCDateTime, utcnow
 
 # proposed (by a delegate) -> submitted (accepted by the member) -> approved | rejected;
-# proposed, submitted, approved -> withdrawn; rejected -> approved (objection upheld)
+# proposed, submitted, approved -> withdrawn; rejected -> approved (objection upheld);
+# withdrawn by the candidate -> the status it had (undone while nominations are open)
 STATES = ("proposed", "submitted", "approved", "rejected", "withdrawn")
 ACTIVE = ("proposed", "submitted", "approved")  # a row that blocks a second nomination
 STANDING = ("submitted", "approved")  # a candidacy that counts (several-bodies rule)
@@ -44,6 +45,9 @@ class Candidacy(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the status the candidate's own withdrawal may be undone to; "" when it may not be
+    # (recorded by the committee, a declined nomination, or already undone)
+    withdrawn_from: Mapped[str] = mapped_column(String(12), nullable=False, default="")
 
     member: Mapped[Member] = relationship(lazy="joined")
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

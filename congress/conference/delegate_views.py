@@ -88,6 +88,8 @@ def index(conference_id: int, refusal=None, issued_link=None, status: int = 200)
         branches=branches,
         delegates=rows,
         by_id={d.id: d for d in rows},
+        # withdrawn delegates whose seat an alternate holds: neither replaced nor reinstated
+        replaced={d.replaces_id for d in rows if d.replaces_id and d.status in delegates.ACTIVE},
         with_account=with_account,
         pending=pending,
         method_text=rules.article(apportionment.article).summary.get(language()),
@@ -143,6 +145,18 @@ def decide(conference_id: int, delegate_id: int, action: str):
             if request.form.get("confirm") != "yes":
                 raise delegates.DelegateError(_("Tick the box to confirm; nothing was changed."))
             delegates.withdraw(delegate, reason, actor=current_user)
+        elif action == "reinstate":
+            open_polls = delegates.reinstate(delegate, actor=current_user)
+            flash(_("The withdrawal is undone."), "success")
+            if open_polls:
+                flash(
+                    _(
+                        "Polls already open keep the roll they had when they opened; the "
+                        "delegate votes in the polls opened from now on."
+                    ),
+                    "info",
+                )
+            return _back(conference_id)
         elif action == "replace":
             form = ReplaceForm()
             alternate = (
@@ -172,6 +186,8 @@ def decide(conference_id: int, delegate_id: int, action: str):
     except delegates.DelegateError as refused:
         flash(str(refused), "error")
         return _back(conference_id, 303)
+    except RuleRefused as refused:
+        return index(conference_id, refusal=refused, status=409)
     except invitations.InvalidInvitation:
         flash(_("Only a designated or accredited delegate can be invited."), "error")
         return _back(conference_id, 303)
@@ -341,3 +357,6 @@ def attendance_csv(conference_id: int):
         records.attendance_csv(sitting),
         f"attendance-{conference.id}-sitting-{sitting.number}.csv",
     )
+
+
+from . import bulk_views  # noqa: E402, F401  (its routes are on this blueprint)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 from sqlalchemy import delete, func, select, update
 
 from congress.audit import actions
@@ -59,20 +60,32 @@ def designate(
     lock_conference(conference)
     rules = bylaws_of(conference)
     apportionment = rules.apportionment(standing_for_apportionment(conference, rules))
+    # the Arabic adjectives agree with the member named (عضوة, مسمّاة)
+    female = member.gender == "f"
     if member.branch_id != branch.id:
+        where = {
+            "name": member.name_ar,
+            "member_branch": member.branch.code,
+            "branch": branch.code,
+        }
         raise RuleRefused(
             apportionment.article,
-            _(
+            pgettext(
+                "female",
                 "%(name)s is a member of branch %(member_branch)s, not of %(branch)s.",
-                name=member.name_ar,
-                member_branch=member.branch.code,
-                branch=branch.code,
-            ),
+                **where,
+            )
+            if female
+            else _("%(name)s is a member of branch %(member_branch)s, not of %(branch)s.", **where),
         )
     standing = rules.good_standing(member_facts(member))
     if not standing.ok:
+        name = isolate(member.name_ar)
         raise RuleRefused.from_decision(
-            standing, _("%(name)s is not a member in good standing.", name=isolate(member.name_ar))
+            standing,
+            pgettext("female", "%(name)s is not a member in good standing.", name=name)
+            if female
+            else _("%(name)s is not a member in good standing.", name=name),
         )
     existing = db.session.execute(
         select(Delegate).where(
@@ -80,7 +93,12 @@ def designate(
         )
     ).scalar_one_or_none()
     if existing is not None and existing.status in ACTIVE:
-        raise DelegateError(_("%(name)s is already designated.", name=isolate(member.name_ar)))
+        name = isolate(member.name_ar)
+        raise DelegateError(
+            pgettext("female", "%(name)s is already designated.", name=name)
+            if female
+            else _("%(name)s is already designated.", name=name)
+        )
     if kind == "delegate":
         seats, article = apportionment.delegates.get(branch.code, 0), apportionment.article
     else:
@@ -88,16 +106,18 @@ def designate(
         article = apportionment.alternates_article or apportionment.article
     if seats_taken(conference, branch, kind) >= seats:
         message = (
-            _(
-                "Branch %(branch)s has %(n)d delegate seats and all are designated.",
+            ngettext(
+                "Branch %(branch)s has %(num)d delegate seat and it is designated.",
+                "Branch %(branch)s has %(num)d delegate seats and all are designated.",
+                seats,
                 branch=branch.code,
-                n=seats,
             )
             if kind == "delegate"
-            else _(
-                "Branch %(branch)s may designate %(n)d alternates and all are designated.",
+            else ngettext(
+                "Branch %(branch)s may designate %(num)d alternate and it is designated.",
+                "Branch %(branch)s may designate %(num)d alternates and all are designated.",
+                seats,
                 branch=branch.code,
-                n=seats,
             )
         )
         raise RuleRefused(article, message)
@@ -174,6 +194,7 @@ def withdraw(delegate: Delegate, reason: str, *, actor: User | None) -> None:
         raise DelegateError(_("Only a designated or accredited delegate can be withdrawn."))
     if not reason.strip():
         raise DelegateError(_("A withdrawal needs a reason."))
+    delegate.withdrawn_from = delegate.status  # what an undo restores (see `reinstate`)
     delegate.status, delegate.reason = "withdrawn", reason.strip()
     delegate.decided_at, delegate.decided_by_id = utcnow(), actor.id if actor else None
     from congress.voting.models import Poll, RollEntry
@@ -256,3 +277,84 @@ def delegate_of(conference: Conference, user) -> Delegate | None:
             Delegate.conference_id == conference.id, Delegate.member_id == member_id
         )
     ).scalar_one_or_none()
+
+
+def reinstate(delegate: Delegate, *, actor: User | None) -> int:
+    """Undo a withdrawal made by mistake: the delegate gets back the status they had
+    (designated or accredited), while the bylaws allow it. Refused once their seat went to
+    an alternate (the alternates' article), once the branch's seats of their kind are all
+    taken again (the apportionment's), when they are no longer in good standing, or once
+    the conference is closed. Returns how many polls are open: a reinstated delegate is not
+    put back on their rolls (each roll was fixed when its poll opened)."""
+    if delegate.status != "withdrawn":
+        raise DelegateError(_("Only a withdrawn delegate can be reinstated."))
+    conference = db.session.get(Conference, delegate.conference_id)
+    if conference.state == "closed":
+        raise DelegateError(_("The conference is closed: its record of delegates is final."))
+    lock_conference(conference)
+    rules = bylaws_of(conference)
+    apportionment = rules.apportionment(standing_for_apportionment(conference, rules))
+    member, branch = delegate.member, delegate.branch
+    successor = db.session.execute(
+        select(Delegate).where(Delegate.replaces_id == delegate.id, Delegate.status.in_(ACTIVE))
+    ).scalar_one_or_none()
+    if successor is not None:
+        raise RuleRefused(
+            apportionment.alternates_article or apportionment.article,
+            _(
+                "The seat of %(name)s went to the alternate %(alternate)s: it is no longer "
+                "free, so the withdrawal cannot be undone.",
+                name=isolate(member.name_ar),
+                alternate=isolate(successor.member.name_ar),
+            ),
+        )
+    standing = rules.good_standing(member_facts(member))
+    if not standing.ok:
+        name = isolate(member.name_ar)
+        raise RuleRefused.from_decision(
+            standing,
+            pgettext("female", "%(name)s is not a member in good standing.", name=name)
+            if member.gender == "f"
+            else _("%(name)s is not a member in good standing.", name=name),
+        )
+    if delegate.kind == "delegate":
+        seats, article = apportionment.delegates.get(branch.code, 0), apportionment.article
+    else:
+        seats = apportionment.alternates.get(branch.code, 0)
+        article = apportionment.alternates_article or apportionment.article
+    if seats_taken(conference, branch, delegate.kind) >= seats:
+        raise RuleRefused(
+            article,
+            _(
+                "Since the withdrawal, the seats of branch %(branch)s have all been "
+                "designated again: there is none to give back.",
+                branch=branch.code,
+            ),
+        )
+    restored = delegate.withdrawn_from or "designated"  # a row from before undo existed
+    now = utcnow()
+    delegate.status, delegate.reason, delegate.withdrawn_from = restored, "", ""
+    if restored == "accredited":
+        delegate.decided_at, delegate.decided_by_id = now, actor.id if actor else None
+    else:
+        delegate.decided_at, delegate.decided_by_id = None, None
+    from congress.voting.models import Poll
+
+    open_polls = db.session.execute(
+        select(func.count(Poll.id)).where(
+            Poll.conference_id == conference.id, Poll.state == "open", Poll.electorate != "body"
+        )
+    ).scalar_one()
+    db.session.flush()
+    record(
+        actions.DELEGATE_REINSTATED,
+        actor=actor_label(actor),
+        subject=f"delegate:{delegate.id}",
+        data={
+            "conference": conference.id,
+            "member": member.number,
+            "status": restored,
+            "open_polls_not_rejoined": open_polls,
+        },
+    )
+    return open_polls

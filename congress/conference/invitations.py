@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from congress.audit import actions
@@ -140,7 +141,11 @@ def _invitation_body(name: str, link: str, hours: int, delegate: bool) -> str:
                 "",
                 link,
                 "",
-                _("The link works once and expires in %(hours)d hours.", hours=hours),
+                ngettext(
+                    "The link works once and expires in %(num)d hour.",
+                    "The link works once and expires in %(num)d hours.",
+                    hours,
+                ),
             ]
         )
         + "\n"

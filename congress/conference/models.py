@@ -94,7 +94,8 @@ class CommitteeSeat(db.Model):
     )
 
 
-# designated -> accredited | rejected; any -> withdrawn
+# designated -> accredited | rejected; designated, accredited -> withdrawn -> the status it
+# was withdrawn from (an undo, while the seat is free)
 DELEGATE_STATES = ("designated", "accredited", "rejected", "withdrawn")
 
 
@@ -113,6 +114,8 @@ class Delegate(db.Model):
     kind: Mapped[str] = mapped_column(String(12), nullable=False, default="delegate")
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="designated")
     reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # the status a withdrawal may be undone to (designated | accredited); "" otherwise
+    withdrawn_from: Mapped[str] = mapped_column(String(12), nullable=False, default="")
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("delegates.id"))
     designated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -51,18 +51,83 @@ def create(
     return conference
 
 
-def update_draft(conference: Conference, *, actor: User | None, **fields) -> None:
-    """Only a draft can change its date, place or bylaws: a convened conference is frozen."""
+class DraftInUse(Exception):
+    """The election committee has prepared work on a draft conference (its polls, its
+    trustees' key): the administrator does not delete it, nor change the bylaws under it."""
+
+    def __init__(self, what: list[str]):
+        self.what = what
+        super().__init__(", ".join(what))
+
+
+def require_draft(conference: Conference) -> None:
+    """Once convened, the notice has gone out with the title, date and bylaws (the notice
+    article): the conference can no longer be edited or deleted."""
     if conference.state != "draft":
-        raise InvalidTransition("conference", conference.state, "draft")
-    for key, value in fields.items():
-        setattr(conference, key, value)
+        raise RuleRefused(
+            bylaws_of(conference).conference.notice.article,
+            _(
+                "The conference has been convened: its notice has gone out, so it can no "
+                "longer be edited or deleted."
+            ),
+        )
+
+
+def committee_work(conference: Conference) -> list[str]:
+    """What the election committee has prepared on this conference, by name."""
+    from congress.i18n import language
+    from congress.verifiable.models import TrusteeSetup
+    from congress.voting.models import Poll
+
+    polls = db.session.execute(
+        select(Poll).where(Poll.conference_id == conference.id).order_by(Poll.id)
+    ).scalars()
+    work = [p.title(language()) for p in polls]
+    if db.session.get(TrusteeSetup, conference.id) is not None:
+        work.append(_("the trustees' key"))
+    return work
+
+
+def update_draft(conference: Conference, *, actor: User | None, **fields) -> list[str]:
+    """Only a draft can change its titles, date, place, link or bylaws: a convened
+    conference is frozen. Audited with the names of the fields that changed (none: no
+    entry); returns them."""
+    require_draft(conference)
+    changed = sorted(key for key, value in fields.items() if getattr(conference, key) != value)
+    if "bylaws_version_id" in changed and (work := committee_work(conference)):
+        raise DraftInUse(work)
+    for key in changed:
+        setattr(conference, key, fields[key])
+    if changed:
+        db.session.flush()
+        record(
+            actions.CONFERENCE_UPDATED,
+            actor=actor_label(actor),
+            subject=f"conference:{conference.id}",
+            data={"fields": changed},
+        )
+    return changed
+
+
+def delete_draft(conference: Conference, *, actor: User | None) -> None:
+    """A draft removed with its agenda and committee seats; the chain keeps its history.
+    Refused while it holds the election committee's work."""
+    require_draft(conference)
+    work = committee_work(conference)
+    if work:
+        raise DraftInUse(work)
     record(
-        actions.CONFERENCE_UPDATED,
+        actions.CONFERENCE_DELETED,
         actor=actor_label(actor),
         subject=f"conference:{conference.id}",
-        data={"fields": sorted(fields)},
+        data={
+            "title": conference.title_ar[:200],
+            "starts_at": conference.starts_at.isoformat(),
+            "bylaws_sha256": conference.bylaws_version.sha256,
+        },
     )
+    db.session.delete(conference)
+    db.session.flush()
 
 
 def add_agenda_item(

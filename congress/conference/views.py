@@ -13,7 +13,7 @@ from congress.bylaws.models import BylawsVersion
 from congress.core.rules import RuleRefused
 from congress.extensions import db
 from congress.i18n import isolate, language
-from congress.web.local_time import to_utc
+from congress.web.local_time import to_local, to_utc
 
 from . import attendance, operations
 from .delegates import DelegateError, delegate_of
@@ -103,6 +103,83 @@ def create():
     return render_template("conference/form.html", form=form), status
 
 
+@bp.route("/<int:conference_id>/edit", methods=["GET", "POST"])
+@requires(roles.ADMIN)
+@fresh_login_required
+def edit(conference_id: int):
+    """The administrator fixes a draft: titles, date, place, link, bylaws version."""
+    conference = get_conference(conference_id)
+    try:
+        operations.require_draft(conference)
+    except RuleRefused as refused:
+        return _refuse(conference, refused)
+    form = ConferenceForm(obj=conference if request.method == "GET" else None)
+    _version_choices(form)
+    if request.method == "GET":
+        form.starts_at.data = to_local(conference.starts_at)
+        form.bylaws_version.data = conference.bylaws_version_id
+    if form.validate_on_submit():
+        try:
+            changed = operations.update_draft(
+                conference,
+                actor=current_user,
+                title_ar=form.title_ar.data.strip(),
+                title_en=(form.title_en.data or "").strip(),
+                starts_at=to_utc(form.starts_at.data),
+                place=(form.place.data or "").strip(),
+                online_link=(form.online_link.data or "").strip(),
+                bylaws_version_id=form.bylaws_version.data,
+            )
+        except operations.DraftInUse as busy:
+            flash(
+                _(
+                    "The election committee has prepared work under the present bylaws "
+                    "version: %(what)s. The version can change once the committee has "
+                    "deleted it; nothing was changed.",
+                    what=_joined(busy.what),
+                ),
+                "error",
+            )
+            return render_template("conference/form.html", form=form, conference=conference), 409
+        flash(_("The draft is saved.") if changed else _("Nothing was changed."), "success")
+        return redirect(url_for("conference.page", conference_id=conference.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("conference/form.html", form=form, conference=conference), status
+
+
+@bp.route("/<int:conference_id>/delete", methods=["POST"])
+@requires(roles.ADMIN)
+@fresh_login_required
+def delete(conference_id: int):
+    """A draft deleted, once the box is ticked; refused once convened."""
+    conference = get_conference(conference_id)
+    try:
+        operations.require_draft(conference)
+    except RuleRefused as refused:
+        return _refuse(conference, refused)
+    if request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm; nothing was changed."), "error")
+        return redirect(url_for("conference.page", conference_id=conference.id), 303)
+    try:
+        operations.delete_draft(conference, actor=current_user)
+    except operations.DraftInUse as busy:
+        flash(
+            _(
+                "This draft holds the election committee's work: %(what)s. The committee "
+                "deletes it first; nothing was changed.",
+                what=_joined(busy.what),
+            ),
+            "error",
+        )
+        return _refuse(conference, None)
+    flash(_("The draft conference is deleted."), "success")
+    return redirect(url_for("conference.index"))
+
+
+def _joined(titles: list[str]) -> str:
+    return ("، " if language() == "ar" else ", ").join(isolate(t) for t in titles)
+
+
 @bp.route("/<int:conference_id>/agenda", methods=["POST"])
 @requires(roles.ADMIN)
 def add_agenda(conference_id: int):
@@ -166,7 +243,8 @@ def close(conference_id: int):
     return redirect(url_for("conference.page", conference_id=conference.id))
 
 
-def _refuse(conference: Conference, refused: RuleRefused):
+def _refuse(conference: Conference, refused: RuleRefused | None):
+    """The conference page again, with the refusal (or a flashed error), as a 409."""
     rules = bylaws_of(conference)
     return render_template(
         "conference/page.html",

@@ -15,10 +15,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from congress.auth import roles
 from congress.auth.decorators import requires
+from congress.core.roll.header import field_title
 from congress.extensions import db
 
 from . import operations
@@ -31,7 +33,12 @@ STAFF = (roles.CREDENTIALS, roles.ADMIN)
 
 @bp.app_context_processor
 def _labels() -> dict:
-    return {"status_labels": STATUS_LABELS}
+    return {"status_labels": STATUS_LABELS, "roll_fields": _roll_fields}
+
+
+def _roll_fields(fields, lang: str) -> str:
+    """Changed fields of an imported row, named as the reader calls them."""
+    return ("، " if lang != "en" else ", ").join(field_title(f, lang) for f in fields)
 
 
 @bp.route("/")
@@ -51,7 +58,21 @@ def index():
         status=status,
         branches=branches,
         statuses=STATUSES,
+        designating=_designating(),
     )
+
+
+def _designating():
+    """The conference whose delegates can be designated from the roll: one convened, its
+    registration open (the soonest, should there be two)."""
+    from congress.conference.models import Conference
+
+    return db.session.execute(
+        db.select(Conference)
+        .where(Conference.state == "convened")
+        .order_by(Conference.starts_at)
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 @bp.route("/export.csv")
@@ -124,7 +145,11 @@ def apply_import():
         result = operations.apply(data, actor=current_user)
     except operations.ImportRefused as refused:
         flash(
-            _("The file has %(n)d errors; nothing was imported.", n=len(refused.preview.errors)),
+            ngettext(
+                "The file has %(num)d error; nothing was imported.",
+                "The file has %(num)d errors; nothing was imported.",
+                len(refused.preview.errors),
+            ),
             "error",
         )
         return redirect(url_for("members.import_roll"))

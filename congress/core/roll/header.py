@@ -41,6 +41,13 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 _HEADER_SEPARATORS = str.maketrans({"_": " ", "-": " "})
 
 
+def field_title(name: str, lang: str) -> str:
+    """A field as the reader calls it: its Arabic column name ("الجنس"), or in English its
+    own name ("gender"); a name that is not a field is returned as given."""
+    aliases = _HEADER_ALIASES.get(name)
+    return aliases[1] if aliases and lang != "en" else name
+
+
 def _header_key(name: str) -> str:
     """How a header is compared: Arabic-folded, case-folded, `_`/`-`/spaces alike."""
     return " ".join(normalize(name).translate(_HEADER_SEPARATORS).split())
