@@ -86,8 +86,16 @@ COMMON_ZONES = (
 )
 
 
+def zone_label(zone: object) -> str:
+    """A time zone as the reader says it: the city in Arabic ('دمشق'), the IANA name in
+    English; a zone without an Arabic name is shown as its IANA name in both."""
+    from congress.core.bylaws.wording import zone as bilingual
+
+    return bilingual(str(zone)).get(language())
+
+
 def zone_choices() -> list[tuple[str, str]]:
-    return [(z, z.replace("_", " ")) for z in COMMON_ZONES]
+    return [(z, zone_label(z).replace("_", " ")) for z in COMMON_ZONES]
 
 
 def _medium(value) -> str:

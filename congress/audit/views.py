@@ -9,9 +9,11 @@ from sqlalchemy import select
 from congress.auth import roles
 from congress.auth.decorators import requires
 from congress.extensions import db
+from congress.i18n import language
 from congress.web.safety import db_int
 
 from . import actions
+from .labels import KIND_LABELS, action_label, names_of
 from .models import AuditEntry
 from .operations import verify_chain
 
@@ -42,6 +44,9 @@ def entries():
     return render_template(
         "audit/entries.html",
         entries=rows,
+        action_label=action_label,
+        kind_labels=KIND_LABELS,
+        names=names_of({e.subject for e in rows} | {e.actor for e in rows}, language()),
         account_activity=account_activity,
         action=action,
         subject=subject,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -211,11 +212,24 @@ def report_activation(user: User, note: str) -> None:
         .where(UserRole.role.in_((role_names.ADMIN, role_names.COMMITTEE)))
         .distinct()
     ).scalars()
-    body = _(
-        "%(name)s (%(email)s) reports that they did not activate their account themselves. "
-        "See the audit log for the activation link and who saw it.",
-        name=user.name,
-        email=user.email,
+    from congress.members.models import Member
+
+    member = db.session.get(Member, user.member_id) if user.member_id else None
+    body = (
+        pgettext(
+            "female",
+            "%(name)s (%(email)s) reports that they did not activate their account themselves. "
+            "See the audit log for the activation link and who saw it.",
+            name=user.name,
+            email=user.email,
+        )
+        if member is not None and member.gender == "f"
+        else _(
+            "%(name)s (%(email)s) reports that they did not activate their account themselves. "
+            "See the audit log for the activation link and who saw it.",
+            name=user.name,
+            email=user.email,
+        )
     )
     for person in staff:
         send(person.email, _("An account activation was reported"), body + "\n\n" + note.strip())

@@ -9,6 +9,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 # RFC 9106 second recommendation (64 MiB, 3 passes); tests use a cheaper profile.
 PROFILES = {
@@ -67,7 +68,13 @@ def password_problems(password: str, *, email: str = "") -> list[str]:
     problems = []
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        problems.append(_("The password must have at least %(n)d characters.", n=minimum))
+        problems.append(
+            ngettext(
+                "The password must have at least %(num)d character.",
+                "The password must have at least %(num)d characters.",
+                minimum,
+            )
+        )
     lowered = password.lower()
     if lowered in common_passwords() or (email and lowered == email.lower()):
         problems.append(_("This password is too common; choose another one."))

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from congress.audit import actions
@@ -70,10 +71,12 @@ def _issue(user: User, forced_by: User | None = None) -> PasswordReset:
             "",
             link,
             "",
-            _(
-                "The link works once and expires in %(minutes)d minutes. If you did not ask "
+            ngettext(
+                "The link works once and expires in %(num)d minute. If you did not ask "
                 "for it, ignore this message: your password stays as it is.",
-                minutes=minutes,
+                "The link works once and expires in %(num)d minutes. If you did not ask "
+                "for it, ignore this message: your password stays as it is.",
+                minutes,
             ),
         ]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import delete, select
 
 from congress.audit import actions
@@ -80,7 +81,14 @@ def _open(
     if existing is not None and existing.status in ACTIVE:
         raise RuleRefused(
             bylaws_of(conference).candidacy.eligibility.article,
-            _(
+            pgettext(
+                "female",
+                "%(name)s is already nominated for %(body)s.",
+                name=member.name_ar,
+                body=body_title(conference, body),
+            )
+            if member.gender == "f"
+            else _(
                 "%(name)s is already nominated for %(body)s.",
                 name=member.name_ar,
                 body=body_title(conference, body),
@@ -189,7 +197,7 @@ def decline(candidacy: Candidacy, *, actor, now: datetime | None = None) -> None
     if candidacy.status != "proposed":
         raise CandidacyError(_("There is no nomination waiting for your answer."))
     candidacy.status, candidacy.withdrawn_at = "withdrawn", now or utcnow()
-    candidacy.reason = "declined"
+    candidacy.reason, candidacy.withdrawn_from = "declined", ""  # a decline is not undone
     released = release_endorsements(candidacy)
     record(
         actions.CANDIDACY_DECLINED,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import update
 
 from congress.audit import actions
@@ -84,10 +85,11 @@ def _require_approvable(conference: Conference, candidacy: Candidacy) -> None:
     if not facts.endorsed_enough:
         raise RuleRefused(
             facts.endorsement_rules.article,
-            _(
-                "%(name)s has %(have)d endorsements; the bylaws require %(needed)d.",
+            ngettext(
+                "%(name)s has %(num)d endorsement; the bylaws require %(needed)d.",
+                "%(name)s has %(num)d endorsements; the bylaws require %(needed)d.",
+                facts.endorsements,
                 name=candidacy.member.name_ar,
-                have=facts.endorsements,
                 needed=facts.endorsement_rules.count,
             ),
         )
@@ -197,7 +199,13 @@ def file_objection(
     if not text:
         raise CandidacyError(_("Write the grounds of the objection."))
     if len(text) > MAX_TEXT:
-        raise CandidacyError(_("The objection is longer than %(n)d characters.", n=MAX_TEXT))
+        raise CandidacyError(
+            ngettext(
+                "The objection is longer than %(num)d character.",
+                "The objection is longer than %(num)d characters.",
+                MAX_TEXT,
+            )
+        )
     objection = Objection(candidacy_id=candidacy.id, text=text, filed_at=now)
     db.session.add(objection)
     db.session.flush()

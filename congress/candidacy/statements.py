@@ -8,6 +8,7 @@ import unicodedata
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from congress.audit import actions
 from congress.audit.operations import actor_label, record
@@ -60,10 +61,11 @@ def statement_problems(conference: Conference, statement_ar: str, statement_en: 
     ):
         if len(text) > limit:
             problems.append(
-                _(
-                    "%(which)s has %(n)d characters; the bylaws allow at most %(limit)d.",
+                ngettext(
+                    "%(which)s has %(num)d character; the bylaws allow at most %(limit)d.",
+                    "%(which)s has %(num)d characters; the bylaws allow at most %(limit)d.",
+                    len(text),
                     which=label,
-                    n=len(text),
                     limit=limit,
                 )
             )

@@ -28,6 +28,7 @@ from congress.audit import actions
 from congress.audit.models import AuditEntry
 from congress.core.roll.export import csv_safe
 from congress.extensions import db
+from congress.i18n import zone_label
 
 from .facts import bylaws_of
 from .forms import DELEGATE_LABELS, PRESENCE_LABELS
@@ -192,8 +193,8 @@ def attendance_csv(sitting: Sitting) -> str:
         _("Branch code"),
         _("As"),
         _("Presence"),
-        _("Checked in at (%(zone)s)", zone=zone),
-        _("Last change at (%(zone)s)", zone=zone),
+        _("Checked in at (%(zone)s)", zone=zone_label(zone)),
+        _("Last change at (%(zone)s)", zone=zone_label(zone)),
     ]
     return _csv(
         headings,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 from sqlalchemy import select
 
 from congress.audit import actions
@@ -169,9 +170,10 @@ def propose_appointment(
         raise AppointmentError(_("A member number is listed twice."))
     if not numbers or len(numbers) > rule.seats:
         raise AppointmentError(
-            _(
-                "List between 1 and %(seats)d members (Article %(article)s).",
-                seats=rule.seats,
+            ngettext(
+                "List %(num)d member (Article %(article)s).",
+                "List between 1 and %(num)d members (Article %(article)s).",
+                rule.seats,
                 article=rule.article,
             )
         )
@@ -186,12 +188,21 @@ def propose_appointment(
     for member in members:
         standing = rules.good_standing(member_facts(member))
         if not standing.ok:
+            who = {
+                "name": member.name_ar,
+                "number": member.number,
+                "article": rules.membership.good_standing.article,
+            }
             raise AppointmentError(
-                _(
+                pgettext(
+                    "female",
                     "%(name)s (%(number)s) is not a member in good standing (Article %(article)s).",
-                    name=member.name_ar,
-                    number=member.number,
-                    article=rules.membership.good_standing.article,
+                    **who,
+                )
+                if member.gender == "f"
+                else _(
+                    "%(name)s (%(number)s) is not a member in good standing (Article %(article)s).",
+                    **who,
                 )
             )
     text_ar = "\n\n".join(

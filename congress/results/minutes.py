@@ -19,7 +19,7 @@ from pathlib import Path
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext, pgettext
 from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -32,8 +32,9 @@ from congress.conference.facts import bylaws_of
 from congress.conference.forms import AGENDA_LABELS, DELEGATE_LABELS, PRESENCE_LABELS
 from congress.conference.models import Conference
 from congress.conference.operations import committee_of
+from congress.core.bylaws.wording import zone as zone_text
 from congress.extensions import db
-from congress.members.models import Branch
+from congress.members.models import Branch, Member
 from congress.models_common import utcnow
 from congress.voting import board, polls
 from congress.voting.models import Poll
@@ -42,7 +43,7 @@ from . import bodies, objections
 from .certify import signatures
 from .forms import OUTCOME_LABELS
 from .models import Tally
-from .presenter import describe_adjustment
+from .presenter import describe_adjustment, genders_of
 
 FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
 FAMILY = "Amiri"
@@ -189,7 +190,7 @@ def _front(pdf: _Document, ctx: _Context, conference: Conference, title: str, no
             (_("Bylaws"), _("Version %(n)d", n=version.number)),
             (_("Bylaws SHA-256"), version.sha256),
             (_("Prepared on"), ctx.when(now)),
-            (_("Times are given in"), str(ctx.rules.organization.time_zone)),
+            (_("Times are given in"), zone_text(ctx.rules.organization.time_zone).get(ctx.lang)),
         ]
     )
     pdf.paragraph(
@@ -292,20 +293,23 @@ def _poll(pdf: _Document, ctx: _Context, poll: Poll, number: int, now: datetime)
         [
             (
                 _("Signed by"),
-                _(
-                    "%(names)s (%(n)d of the %(required)d signatures required, Article "
-                    "%(article)s)",
+                ngettext(
+                    "%(names)s (%(n)d of the %(num)d signature required, Article %(article)s)",
+                    "%(names)s (%(n)d of the %(num)d signatures required, Article %(article)s)",
+                    certification.signatures_required,
                     names=names,
                     n=len(signed),
-                    required=certification.signatures_required,
                     article=certification.signatures_article,
                 ),
             )
         ]
     )
     for s in refused:
-        pdf.paragraph(
-            _("%(name)s refused to sign: %(reason)s", name=_signer(s.user_id), reason=s.reason)
+        who = {"name": _signer(s.user_id), "reason": s.reason}
+        pdf.paragraph(  # the Arabic verb agrees with the member named (رفضت فاطمة)
+            pgettext("female", "%(name)s refused to sign: %(reason)s", **who)
+            if _signer_gender(s.user_id) == "f"
+            else _("%(name)s refused to sign: %(reason)s", **who)
         )
     _objection_lines(pdf, ctx, poll)
     pdf.set_font(FAMILY, "", 8)
@@ -319,6 +323,13 @@ def _poll(pdf: _Document, ctx: _Context, poll: Poll, number: int, now: datetime)
 def _signer(user_id: int) -> str:
     user = db.session.get(User, user_id)
     return (user.name or user.email) if user else str(user_id)
+
+
+def _signer_gender(user_id: int) -> str:
+    """The gender recorded for the signer's member, when their account is a member's."""
+    user = db.session.get(User, user_id)
+    member = db.session.get(Member, user.member_id) if user and user.member_id else None
+    return member.gender if member is not None else ""
 
 
 def _motion(pdf: _Document, ctx: _Context, poll: Poll, report: dict) -> None:
@@ -350,10 +361,11 @@ def _election(pdf: _Document, ctx: _Context, poll: Poll, report: dict) -> None:
     last = rounds[-1]["counts"] if rounds else {}
     if report["winners"]:
         pdf.paragraph(
-            _(
-                "Elected: %(n)d of %(seats)d seats",
+            ngettext(
+                "Elected: %(n)d of %(num)d seat",
+                "Elected: %(n)d of %(num)d seats",
+                report["seats"],
                 n=len(report["winners"]),
-                seats=report["seats"],
             )
         )
         pdf.grid(
@@ -372,7 +384,11 @@ def _election(pdf: _Document, ctx: _Context, poll: Poll, report: dict) -> None:
     else:
         pdf.paragraph(_("Nobody was elected."))
     if report.get("vacancies"):
-        pdf.paragraph(_("Seats left vacant: %(n)d", n=report["vacancies"]))
+        pdf.paragraph(
+            ngettext(
+                "%(num)d seat remains vacant.", "%(num)d seats remain vacant.", report["vacancies"]
+            )
+        )
     if report.get("runoff_needed"):
         names = ("، " if pdf.rtl else ", ").join(
             people[c].name(ctx.lang) for c in report["runoff_candidates"]
@@ -389,7 +405,8 @@ def _election(pdf: _Document, ctx: _Context, poll: Poll, report: dict) -> None:
 
 def _adjustment(ctx: _Context, a: dict, people: dict) -> str:
     names = {cid: p.name(ctx.lang) for cid, p in people.items()}
-    return describe_adjustment(a, names, ctx.rules, ctx.branches, ctx.lang)
+    genders = genders_of(people.values())
+    return describe_adjustment(a, names, ctx.rules, ctx.branches, ctx.lang, genders)
 
 
 def _bodies(pdf: _Document, ctx: _Context, conference: Conference, now: datetime) -> None:

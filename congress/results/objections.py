@@ -129,7 +129,13 @@ def file_objection(
     if not reason:
         raise ObjectionError(_("Write the grounds of the objection."))
     if len(reason) > MAX_TEXT:
-        raise ObjectionError(_("The objection is longer than %(n)d characters.", n=MAX_TEXT))
+        raise ObjectionError(
+            ngettext(
+                "The objection is longer than %(num)d character.",
+                "The objection is longer than %(num)d characters.",
+                MAX_TEXT,
+            )
+        )
     objection = ResultObjection(
         poll_id=poll.id, delegate_id=delegate.id, reason=reason, filed_at=now
     )

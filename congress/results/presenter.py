@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from markupsafe import Markup
 
 from congress.voting import board
@@ -22,6 +23,8 @@ class ResultView:
     report: dict
     sha256: str
     names: dict[str, str] = field(default_factory=dict)
+    genders: dict[str, str] = field(default_factory=dict)  # "f" picks the Arabic feminine
+    round_actions: dict[int, str] = field(default_factory=dict)  # round number: its label
     winners: list[tuple[str, str]] = field(default_factory=list)  # (name, votes)
     round_columns: list[int] = field(default_factory=list)
     round_rows: list[tuple[str, list[str]]] = field(default_factory=list)
@@ -51,6 +54,7 @@ def present(poll: Poll, tally: Tally, lang: str) -> ResultView:
         return view
     people = board.candidates(poll)
     view.names = {str(pid): c.name(lang) for pid, c in people.items()}
+    view.genders = genders_of(people.values())
     if report.get("adjustments"):
         from congress.conference.facts import bylaws_of
         from congress.conference.models import Conference
@@ -60,12 +64,15 @@ def present(poll: Poll, tally: Tally, lang: str) -> ResultView:
         conference = db.session.get(Conference, poll.conference_id)
         branches = {b.code: b.name(lang) for b in db.session.execute(db.select(Branch)).scalars()}
         view.adjustments = [
-            describe_adjustment(a, view.names, bylaws_of(conference), branches, lang)
+            describe_adjustment(a, view.names, bylaws_of(conference), branches, lang, view.genders)
             for a in report["adjustments"]
         ]
     rounds = report["rounds"]
     last = rounds[-1]["counts"] if rounds else {}
     view.winners = [(view.names[w], last.get(w, "")) for w in report["winners"]]
+    view.round_actions = {
+        r["number"]: str(ROUND_ACTIONS.get(r["action"], r["action"])) for r in rounds
+    }
     if report["method"].startswith("stv") and rounds:
         view.round_columns = [r["number"] for r in rounds]
         view.round_rows = [
@@ -89,8 +96,27 @@ def present(poll: Poll, tally: Tally, lang: str) -> ResultView:
     return view
 
 
+def genders_of(candidates) -> dict[str, str]:
+    """The recorded gender of each candidate who is a member, by candidate id (as a string)."""
+    from congress.extensions import db
+    from congress.members.models import Member
+
+    by_member = {c.member_id: str(c.id) for c in candidates if c.member_id is not None}
+    if not by_member:
+        return {}
+    rows = db.session.execute(
+        db.select(Member.id, Member.gender).where(Member.id.in_(by_member))
+    ).all()
+    return {by_member[member_id]: gender or "" for member_id, gender in rows}
+
+
 def describe_adjustment(
-    a: dict, names: dict[str, str], rules, branches: dict[str, str], lang: str
+    a: dict,
+    names: dict[str, str],
+    rules,
+    branches: dict[str, str],
+    lang: str,
+    genders: dict[str, str] | None = None,
 ) -> str:
     """One quota or cap adjustment of a count, in words (the page and the minutes)."""
     groups = rules.membership.groups
@@ -107,14 +133,36 @@ def describe_adjustment(
             n=a.get("minimum", 0),
             article=article,
         )
-    who = names.get(a.get("candidate"), "")
-    sentence = ADJUSTED_CANDIDATE.get(a["action"], ADJUSTED_CANDIDATE["skipped"])
-    return str(sentence) % {"name": who, "rule": rule, "article": article}
+    who = {"name": names.get(a.get("candidate"), ""), "rule": rule, "article": article}
+    # the Arabic verb agrees with the candidate named (استُبعدت فاطمة)
+    female = (genders or {}).get(a.get("candidate")) == "f"
+    if a["action"] == "excluded":
+        if female:
+            return pgettext(
+                "female", "%(name)s was excluded to respect the %(rule)s — %(article)s", **who
+            )
+        return _("%(name)s was excluded to respect the %(rule)s — %(article)s", **who)
+    if a["action"] == "kept":
+        if female:
+            return pgettext(
+                "female",
+                "%(name)s was kept in the count to respect the %(rule)s — %(article)s",
+                **who,
+            )
+        return _("%(name)s was kept in the count to respect the %(rule)s — %(article)s", **who)
+    if female:
+        return pgettext(
+            "female", "%(name)s was passed over to respect the %(rule)s — %(article)s", **who
+        )
+    return _("%(name)s was passed over to respect the %(rule)s — %(article)s", **who)
 
 
-# What a quota or cap did to one candidate (the action names of the count's report).
-ADJUSTED_CANDIDATE = {
-    "excluded": _l("%(name)s was excluded to respect the %(rule)s — %(article)s"),
-    "kept": _l("%(name)s was kept in the count to respect the %(rule)s — %(article)s"),
-    "skipped": _l("%(name)s was passed over to respect the %(rule)s — %(article)s"),
+# What each round of a count did (the action names of the count's report).
+ROUND_ACTIONS = {
+    "count": _l("count"),
+    "first count": _l("first count"),
+    "surplus": _l("transfer of a surplus"),
+    "exclusion": _l("exclusion"),
+    "election": _l("election"),
+    "last vacancies": _l("the last vacancies filled"),
 }

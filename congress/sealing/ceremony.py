@@ -9,6 +9,7 @@ import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from congress.audit import actions
@@ -36,7 +37,11 @@ def set_keyholder_passphrase(user: User, passphrase: str) -> KeyHolder:
     """Future shares reach this user sealed to a key only this passphrase re-derives."""
     if len(passphrase) < MIN_PASSPHRASE:
         raise SealingError(
-            _("The passphrase must have at least %(n)d characters.", n=MIN_PASSPHRASE)
+            ngettext(
+                "The passphrase must have at least %(num)d character.",
+                "The passphrase must have at least %(num)d characters.",
+                MIN_PASSPHRASE,
+            )
         )
     salt = secrets.token_bytes(sealed.PASSPHRASE_SALT_BYTES)
     cost = _kdf_cost()
@@ -88,9 +93,10 @@ def ceremony(poll: Poll, *, actor: User | None) -> PollKey:
     threshold = rules.signatures_required
     if len(members) < threshold:
         raise SealingError(
-            _(
-                "The committee has %(n)d members; %(k)d are needed to open a box.",
-                n=len(members),
+            ngettext(
+                "The committee has %(num)d member; %(k)d are needed to open a box.",
+                "The committee has %(num)d members; %(k)d are needed to open a box.",
+                len(members),
                 k=threshold,
             )
         )
@@ -202,9 +208,10 @@ def discard_uncollected(poll: Poll, *, actor: User | None) -> int:
     collected = key.holders - len(left) - _discarded(poll)
     if collected < key.threshold:
         raise SealingError(
-            _(
-                "Only %(n)d shares are collected; %(k)d are needed to open the box.",
-                n=collected,
+            ngettext(
+                "Only %(num)d share is collected; %(k)d are needed to open the box.",
+                "Only %(num)d shares are collected; %(k)d are needed to open the box.",
+                collected,
                 k=key.threshold,
             )
         )

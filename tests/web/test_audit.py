@@ -27,7 +27,7 @@ def test_the_observer_sees_the_entries_with_filters(browser, login_as, make_user
     make_user()
     login_as("observer")
     html = browser.get("/audit/?action=auth.user").get_data(as_text=True)
-    assert "auth.user_created" in html and "auth.login<" not in html
+    assert 'data-action="auth.user_created"' in html and 'data-action="auth.login"' not in html
     assert "السلسلة سليمة" in browser.get("/audit/verify").get_data(as_text=True)
 
 
@@ -43,12 +43,12 @@ def test_logins_are_listed_to_administrators_only_and_kept_to_the_day(
     make_browser().login(member.email, PASSWORD)
     login_as("observer")
     html = browser.get("/audit/?action=auth").get_data(as_text=True)
-    assert ">auth.login<" not in html
+    assert 'data-action="auth.login"' not in html
     assert "السلسلة سليمة" in browser.get("/audit/verify").get_data(as_text=True)
     admin = make_browser()
     admin_user = make_user(roles=("administrator",))
     admin.login(admin_user.email, PASSWORD)
-    assert ">auth.login<" in admin.get("/audit/?action=auth").get_data(as_text=True)
+    assert 'data-action="auth.login"' in admin.get("/audit/?action=auth").get_data(as_text=True)
     seen = db.session.get(User, member.id).last_login_at
     assert (seen.hour, seen.minute, seen.second, seen.microsecond) == (0, 0, 0, 0)
 

@@ -96,7 +96,7 @@ def test_changing_the_password_ends_the_other_sessions(browser, make_browser, ma
 @pytest.mark.parametrize(
     "new, problem",
     [
-        ("short", "يجب أن تتكون كلمة المرور من 10 محارف على الأقل"),
+        ("short", "يجب أن تتكون كلمة المرور من 10 أحرف على الأقل"),
         ("password123", "شائعة"),
     ],
 )

@@ -55,7 +55,7 @@ def test_a_delegate_endorses_and_the_candidate_sees_the_count_not_names_art_20_3
     assert act(voters[1], conference, candidacy).status_code == 302
     page = f"/conferences/{conference.id}/candidacies/{candidacy.id}"
     seen = candidate_browser.get(page).get_data(as_text=True)
-    assert "2 من 3 مطلوبة" in seen and "#art-20.3" in seen
+    assert "2 من 3 تزكيات مطلوبة" in seen and "#art-20.3" in seen
     assert delegates[0].member.name_ar not in seen
     names = committee(make_browser).get(page).get_data(as_text=True)
     assert delegates[0].member.name_ar in names and delegates[1].member.name_ar in names

@@ -86,7 +86,7 @@ def test_every_unmet_condition_is_listed_with_its_article_art_20_2(app, db, memb
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert html.count("#art-5.2") >= 2 and html.count("#art-20.2") >= 2
-    assert "غير مسدَّدة" in html and "يُشترط ألا يقل العمر" in html and "suspended" in html
+    assert "غير مسدَّدة" in html and "يُشترط ألا يقل العمر" in html and "«معلّق»" in html
     assert candidacy_of(member) is None
 
 

@@ -71,7 +71,7 @@ def outbox(app) -> list[str]:
 def test_the_committee_sees_eligibility_endorsers_and_statement(ready, db):
     conference, candidacy, _, board = ready
     html = board.get(page_of(conference, candidacy)).get_data(as_text=True)
-    assert "مستوفٍ للشروط" in html and "المزكّون" in html and "3 من 3 مطلوبة" in html
+    assert "مستوفٍ للشروط" in html and "المزكّون" in html and "3 من 3 تزكيات مطلوبة" in html
     review = board.get(f"/conferences/{conference.id}/review").get_data(as_text=True)
     assert candidacy.member.name_ar in review and "3 / 3" in review
 
@@ -209,7 +209,12 @@ def test_the_candidate_withdraws_until_the_ballot_opens(ready, db, app):
 def test_before_the_ballot_a_withdrawal_releases_the_endorsers(ready, db):
     conference, candidacy, candidate, _ = ready
     page = page_of(conference, candidacy)
-    assert candidate.post(f"{page}/withdraw", {"reason": "ظروف", "confirm": "yes"}, page=page).status_code == 302
+    assert (
+        candidate.post(
+            f"{page}/withdraw", {"reason": "ظروف", "confirm": "yes"}, page=page
+        ).status_code
+        == 302
+    )
     row = candidacy_of(candidacy.member)
     assert row.status == "withdrawn" and endorsements.count_of(row) == 0
     assert actions_of(candidacy)[-1] == "candidacy.withdrawn"

@@ -17,7 +17,15 @@ from congress.core.bylaws.results import (
     MotionResult,
     QuorumResult,
 )
-from congress.core.bylaws.wording import BASES, count, joined, quoted, threshold
+from congress.core.bylaws.wording import (
+    BASES,
+    MEMBER_STATUSES,
+    count,
+    joined,
+    named,
+    quoted,
+    threshold,
+)
 from congress.core.rules import Decision, Reason, Text
 
 if TYPE_CHECKING:
@@ -103,8 +111,9 @@ def good_standing(b: Bylaws, member: MemberFacts) -> Decision:
     rule = b.membership.good_standing
     reasons: list[Reason] = []
     if member.status not in rule.statuses:
-        allowed = ", ".join(rule.statuses)
-        reasons.append(Reason(rule.article, _fill(STATUS, status=member.status, allowed=allowed)))
+        allowed = joined([named(s, MEMBER_STATUSES) for s in rule.statuses])
+        status = named(member.status, MEMBER_STATUSES)
+        reasons.append(Reason(rule.article, _fill(STATUS, status=status, allowed=allowed)))
     if rule.dues_required and member.dues_paid is not True:
         text = DUES_UNKNOWN if member.dues_paid is None else DUES_UNPAID
         reasons.append(Reason(rule.article, text))

@@ -9,17 +9,21 @@ from congress.core.bylaws import schema as s
 from congress.core.bylaws.wording import (
     BASES,
     CONFERENCE,
+    GENDERS,
     LANGUAGE_NAMES,
+    MEMBER_STATUSES,
     METHODS,
     POOLS,
     TIES,
     T,
     count,
     joined,
+    named,
     of,
     quoted,
     share,
     threshold,
+    zone,
 )
 from congress.core.rules import Text
 
@@ -34,7 +38,7 @@ def organization(b: Bylaws, r: s.Organization) -> Text:
         "{name}; languages: {langs}; official time zone: {zone}",
         name=r.name,
         langs=langs,
-        zone=r.time_zone,
+        zone=zone(r.time_zone),
     )
 
 
@@ -44,7 +48,7 @@ def branches(b: Bylaws, r: s.Branches) -> Text:
 
 
 def good_standing(b: Bylaws, r: s.GoodStanding) -> Text:
-    statuses = ", ".join(r.statuses)
+    statuses = joined([named(s, MEMBER_STATUSES) for s in r.statuses])
     if r.dues_required:
         return T(
             "تكون العضوية سارية إذا كانت حالتها إحدى: {st}، وكانت الاشتراكات مسدَّدة",
@@ -79,7 +83,11 @@ def group(b: Bylaws, r: s.Group) -> Text:
         )
     if r.genders is not None:
         parts.append(
-            T("جنسهم المسجَّل: {g}", "whose recorded gender is {g}", g=" / ".join(r.genders))
+            T(
+                "جنسهم المسجَّل: {g}",
+                "whose recorded gender is {g}",
+                g=joined([named(g, GENDERS) for g in r.genders], " / ", " / "),
+            )
         )
     if r.branches is not None:
         parts.append(T("ينتمون إلى الفروع: {g}", "of the branches {g}", g=", ".join(r.branches)))

@@ -125,6 +125,47 @@ LANGUAGE_NAMES: dict[str, Text] = {
 
 CONFERENCE = Text("المؤتمر العام", "the General Conference")
 
+# Values of the member roll the bylaws name (good standing, groups), as a reader says them;
+# a value not listed here is shown as written.
+MEMBER_STATUSES: dict[str, Text] = {
+    "active": Text("فعّال", "active"),
+    "suspended": Text("معلّق", "suspended"),
+    "resigned": Text("مستقيل", "resigned"),
+}
+GENDERS: dict[str, Text] = {
+    "female": Text("أنثى", "female"),
+    "male": Text("ذكر", "male"),
+    "f": Text("أنثى", "female"),
+    "m": Text("ذكر", "male"),
+}
+
+# The time zones of the organization's branches, by city; English keeps the IANA name.
+ZONE_CITIES_AR: dict[str, str] = {
+    "Asia/Damascus": "دمشق",
+    "Asia/Beirut": "بيروت",
+    "Asia/Amman": "عمّان",
+    "Europe/Istanbul": "إسطنبول",
+    "Europe/Berlin": "برلين",
+    "Europe/Paris": "باريس",
+    "Europe/Amsterdam": "أمستردام",
+    "Europe/Stockholm": "ستوكهولم",
+    "Europe/London": "لندن",
+    "America/New_York": "نيويورك",
+    "America/Chicago": "شيكاغو",
+    "America/Los_Angeles": "لوس أنجلوس",
+    "UTC": "التوقيت العالمي المنسَّق (UTC)",
+}
+
+
+def named(value: str, names: dict[str, Text]) -> Text:
+    """A roll value in each language (MEMBER_STATUSES, GENDERS), or as written."""
+    return names.get(value, Text(value, value))
+
+
+def zone(name: str) -> Text:
+    """A time zone as a reader says it: 'دمشق' / 'Asia/Damascus'."""
+    return Text(ZONE_CITIES_AR.get(name, name), name)
+
 
 def quoted(title: Text) -> Text:
     """A body or group title inside a sentence: «المجلس المركزي» / the Central Council."""
