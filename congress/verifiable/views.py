@@ -36,6 +36,7 @@ from congress.voting.board import is_public
 from congress.voting.models import Poll
 
 from . import polls, trustees
+from .booth_messages import booth_messages
 
 bp = Blueprint("verifiable", __name__)
 UPLOAD_LIMIT = 2_000_000  # characters of one pasted or uploaded message
@@ -253,6 +254,7 @@ def booth(poll_id: int):
         vp=polls.of(poll),
         candidates=candidates(poll),
         voted=_voted,
+        booth_messages=booth_messages,
     )  # booth_hash comes from the context processor
 
 
@@ -305,6 +307,8 @@ def cast_without_javascript(poll_id: int):
     poll = _poll(poll_id)
     from congress.voting.views import _choices
 
+    if casting.has_voted(poll.id, current_user.member_id) is None:
+        abort(403)  # not on this poll's roll: as the booth
     if request.form.get("without_javascript") != "yes":  # only a <noscript> field says so
         flash(
             _(

@@ -38,31 +38,16 @@
   var trackerIntro = ready.querySelector(".booth-tracker-intro");
   var auditedIntro = ready.querySelector(".booth-audited-intro");
   var heading = ready.querySelector("h2");
-  var arabic = document.documentElement.lang === "ar";
   var MOTION = { y: "yes", n: "no", a: "abstain" }; // the radios' values -> the election's answers
   var loading = null; // the promise of {election, credentials}
   var ballot = null; // the ballot on the screen (its randomness is inside CongressBooth)
   var busy = false;
   var blobUrl = null;
-  var MESSAGES = {
-    "credential-format": ["بيانات الاعتماد غير مكتوبة كما يجب: 15 محرفًا على هيئة XXX-XXX-XXX-XXX-XXX.", "The credential is not written right: 15 characters as XXX-XXX-XXX-XXX-XXX."],
-    "credential-character": ["في بيانات الاعتماد محرف غير معروف: تحقّق من كل محرف (لا تحوي بيانات الاعتماد 0 ولا O ولا I ولا l).", "The credential has an unknown character: check each one (a credential has no 0, O, I or l)."],
-    "credential-checksum": ["بيانات الاعتماد لا تصحّ: تحقّق من كل محرف.", "The credential does not check out: check each character."],
-    "unknown-credential": ["بيانات الاعتماد هذه ليست لهذا الاقتراع.", "This credential is not one of this poll's."],
-    "too-many-marks": ["اخترت أكثر مما يسمح به هذا الاقتراع.", "You chose more than this poll allows."],
-    "too-few-marks": ["اختر مرشحًا واحدًا على الأقل، أو اترك الورقة بيضاء إن كان ذلك مسموحًا.", "Choose at least one, or leave the ballot blank where that is allowed."],
-    "no-answer": ["اختر جوابًا: نعم أو لا أو امتناع.", "Choose an answer: yes, no or abstain."],
-    "no-webcrypto": ["هذا المتصفح لا يتيح التشفير هنا (يلزم اتصال آمن https).", "This browser cannot encrypt here (a secure https connection is needed)."],
-    "network": ["تعذّر تحميل بيانات الاقتراع. تحقّق من اتصالك وأعد المحاولة.", "The poll's data could not be loaded. Check your connection and try again."],
-    "record-changed": ["انتخاب هذا الاقتراع على الخادم يختلف عمّا سُجّل عند فتحه: لا تُدلِ بصوتك، وأبلغ لجنة الانتخابات.", "This poll's election on the server differs from the one recorded at its opening: do not vote, and tell the election committee."],
-    "mismatch": ["ورقة هذه الصفحة لا تطابق الاقتراع المنشور: أعد تحميل الصفحة.", "This page's ballot does not match the published poll: reload the page."],
-    "encrypting": ["جارٍ تشفير ورقتك على هذا الجهاز…", "Encrypting your ballot on this device…"],
-    "failed": ["تعذّر تشفير الورقة. أعد تحميل الصفحة وحاول مجددًا.", "The ballot could not be encrypted. Reload the page and try again."]
-  };
+  // the messages, translated by the server into the page's language (booth_messages.py)
+  var MESSAGES = JSON.parse(document.getElementById("booth-messages").textContent);
 
   function text(code) {
-    var t = MESSAGES[code] || MESSAGES.failed;
-    return t[arabic ? 0 : 1];
+    return MESSAGES[code] || MESSAGES.failed;
   }
 
   function codedError(code, message) {
