@@ -30,6 +30,7 @@ class ResultView:
     round_rows: list[tuple[str, list[str]]] = field(default_factory=list)
     chart: Markup = field(default_factory=Markup)
     adjustments: list[str] = field(default_factory=list)
+    round_decimals: int | None = None  # the rounds' values shortened to this (None: as counted)
 
 
 def present(poll: Poll, tally: Tally, lang: str) -> ResultView:
@@ -75,8 +76,15 @@ def present(poll: Poll, tally: Tally, lang: str) -> ResultView:
     }
     if report["method"].startswith("stv") and rounds:
         view.round_columns = [r["number"] for r in rounds]
+        columns = [r["counts"] for r in rounds]
+        if report["method"] == "stv-meek":  # nine decimals: more than a reader compares
+            view.round_decimals = readable_decimals(columns)
+            columns = [
+                {c: shorten(v, view.round_decimals) for c, v in counts.items()}
+                for counts in columns
+            ]
         view.round_rows = [
-            (view.names[cid], [r["counts"].get(cid, "") for r in rounds])
+            (view.names[cid], [counts.get(cid, "") for counts in columns])
             for cid in report["candidates"]
         ]
     first = rounds[0]["counts"] if rounds else {}
@@ -94,6 +102,27 @@ def present(poll: Poll, tally: Tally, lang: str) -> ResultView:
         )
     )
     return view
+
+
+def shorten(value: str, decimals: int) -> str:
+    """A count cut (never rounded up) to `decimals` places, as Scottish STV cuts its own."""
+    if not value or "." not in value:
+        return value
+    whole, fraction = value.split(".", 1)
+    return f"{whole}.{fraction[:decimals]}" if decimals else whole
+
+
+def readable_decimals(columns: list[dict[str, str]], least: int = 2, most: int = 9) -> int:
+    """The fewest places (at least `least`) at which no two different values of a round look
+    equal: a reader compares candidates within a round, and a tie shown must be a tie."""
+    for places in range(least, most):
+        if all(
+            len({Decimal(shorten(v, places)) for v in counts.values() if v})
+            == len({Decimal(v) for v in counts.values() if v})
+            for counts in columns
+        ):
+            return places
+    return most
 
 
 def genders_of(candidates) -> dict[str, str]:

@@ -1,6 +1,8 @@
 """Elections in every method: block (Article 15.1), single office with runoff (16.2), ranked
 STV by the Central Council (16.1): what the voter sees, fixes and casts."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -178,3 +180,34 @@ def test_a_candidate_withdrawn_after_opening_is_excluded_and_their_ballots_trans
     report = json.loads(db.session.get(Tally, poll_id).report)
     assert str(ids[0]) in report["withdrawn"] and str(ids[0]) not in report["winners"]
     assert str(ids[1]) in report["winners"]
+
+
+def test_a_meek_count_shows_its_rounds_to_the_places_a_reader_needs(
+    office_poll, committee, make_browser, db
+):
+    """Meek counts with nine decimals; the result page shows each round cut to the fewest
+    places that keep different values apart, and says the export keeps all nine."""
+    import json
+
+    from congress.results.models import Tally
+
+    _, users, poll_id = office_poll
+    ids = candidate_ids(db, poll_id)
+    orders = [(0, 1, 2), (0, 2, 1), (1, 0), (2, 1), (0, 1)]
+    for user, order in zip(users, orders, strict=True):
+        vote(
+            voter(make_browser, user),
+            poll_id,
+            **{f"rank-{ids[i]}": str(n + 1) for n, i in enumerate(order)},
+        )
+    act(committee, poll_id, "close")
+    committee.post(f"/polls/{poll_id}/tally", page=f"/polls/{poll_id}")
+    report = json.loads(db.session.get(Tally, poll_id).report)
+    nine = [v for r in report["rounds"] for v in r["counts"].values() if "." in v]
+    assert nine and all(len(v.split(".")[1]) == 9 for v in nine)
+    page = committee.get(f"/polls/{poll_id}/result").get_data(as_text=True)
+    table = page[page.index('<table class="rounds">') :]
+    cells = re.findall(r'<td dir="ltr">([^<]*)</td>', table[: table.index("</table>")])
+    places = {len(c.split(".")[1]) for c in cells if "." in c}
+    assert places and max(places) < 9  # cut to what tells the values apart
+    assert "ويحفظ ملف التصدير الخانات التسع" in page
