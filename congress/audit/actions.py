@@ -89,7 +89,20 @@ RESULT_DECRYPTED = "verifiable.result_decrypted"
 APPOINTMENT_PROPOSED = "body.appointment_proposed"
 APPOINTMENT_RECORDED = "body.appointment_recorded"
 
-# Logins, failed logins and logouts: shown on the audit page to administrators only (an
-# observer who saw who logged in when would know the voting order of those who came only
-# to vote); they stay in the chain, which everyone verifies whole.
-ACCOUNT_ACTIVITY = (LOGIN_SUCCEEDED, LOGIN_FAILED, LOGOUT)
+# When a person used their own account (logins, failed logins, logouts, and every step that
+# logs in or marks a moment of use: activating an account, a recovery code, a password
+# changed or reset, a second factor set up): shown on the audit page to administrators
+# only (an observer who saw who used their account when would know the voting order of
+# those who came only to vote); they stay in the chain, which everyone verifies whole.
+ACCOUNT_ACTIVITY = (
+    LOGIN_SUCCEEDED,
+    LOGIN_FAILED,
+    LOGOUT,
+    ACCOUNT_ACTIVATED,
+    RECOVERY_CODE_USED,
+    RECOVERY_CODES_RENEWED,
+    TOTP_ENABLED,
+    PASSWORD_CHANGED,
+    PASSWORD_RESET_REQUESTED,
+    PASSWORD_RESET,
+)

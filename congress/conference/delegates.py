@@ -238,7 +238,13 @@ def withdraw(delegate: Delegate, reason: str, *, actor: User | None) -> None:
 
 
 def replace(withdrawn: Delegate, alternate: Delegate, *, actor: User | None) -> None:
-    """An alternate of the same branch takes the seat of a withdrawn delegate."""
+    """An alternate of the same branch takes the seat of a withdrawn delegate, while that
+    seat is free: not taken again by a new designation, nor by the withdrawn delegate's
+    reinstatement (the conference is locked, and both rows read again under the lock)."""
+    conference = db.session.get(Conference, withdrawn.conference_id)
+    lock_conference(conference)
+    db.session.refresh(withdrawn)
+    db.session.refresh(alternate)
     if withdrawn.status != "withdrawn" or withdrawn.kind != "delegate":
         raise DelegateError(_("Only a withdrawn delegate can be replaced."))
     if (
@@ -253,6 +259,18 @@ def replace(withdrawn: Delegate, alternate: Delegate, *, actor: User | None) -> 
     ).first()
     if taken is not None:
         raise DelegateError(_("This delegate has already been replaced."))
+    rules = bylaws_of(conference)
+    apportionment = rules.apportionment(standing_for_apportionment(conference, rules))
+    branch = withdrawn.branch
+    if seats_taken(conference, branch, "delegate") >= apportionment.delegates.get(branch.code, 0):
+        raise RuleRefused(
+            apportionment.article,
+            _(
+                "Since the withdrawal, the delegate seats of branch %(branch)s have all been "
+                "designated again: there is no seat for an alternate to take.",
+                branch=branch.code,
+            ),
+        )
     alternate.kind, alternate.replaces_id = "delegate", withdrawn.id
     record(
         actions.DELEGATE_REPLACED,
@@ -286,12 +304,13 @@ def reinstate(delegate: Delegate, *, actor: User | None) -> int:
     taken again (the apportionment's), when they are no longer in good standing, or once
     the conference is closed. Returns how many polls are open: a reinstated delegate is not
     put back on their rolls (each roll was fixed when its poll opened)."""
+    conference = db.session.get(Conference, delegate.conference_id)
+    lock_conference(conference)
+    db.session.refresh(delegate)  # as it is under the lock (a replacement may have won)
     if delegate.status != "withdrawn":
         raise DelegateError(_("Only a withdrawn delegate can be reinstated."))
-    conference = db.session.get(Conference, delegate.conference_id)
     if conference.state == "closed":
         raise DelegateError(_("The conference is closed: its record of delegates is final."))
-    lock_conference(conference)
     rules = bylaws_of(conference)
     apportionment = rules.apportionment(standing_for_apportionment(conference, rules))
     member, branch = delegate.member, delegate.branch

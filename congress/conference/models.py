@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from congress.bylaws.models import BylawsVersion
 from congress.extensions import db
 from congress.members.models import Branch, Member
-from congress.models_common import UTCDateTime, utcnow
+from congress.models_common import UTCDateTime, never_reuse_ids, utcnow
 
 # draft -> convened -> registration_closed -> in_session -> closed
 STATES = ("draft", "convened", "registration_closed", "in_session", "closed")
@@ -103,7 +103,11 @@ class Delegate(db.Model):
     """A member designated for a conference, as delegate or alternate of a branch."""
 
     __tablename__ = "delegates"
-    __table_args__ = (UniqueConstraint("conference_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("conference_id", "member_id"),
+        # a withdrawn delegate's seat goes to one alternate at most, whatever races
+        Index("uq_delegates_replaces", "replaces_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     conference_id: Mapped[int] = mapped_column(
@@ -186,3 +190,6 @@ class Attendance(db.Model):
     )
     state: Mapped[str] = mapped_column(String(12), nullable=False)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+never_reuse_ids(Conference, "conference")

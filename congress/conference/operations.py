@@ -73,6 +73,16 @@ def require_draft(conference: Conference) -> None:
         )
 
 
+def _locked(conference: Conference) -> None:
+    """The conference row locked and read again: a change to its state (convening, a
+    deletion, an edit) sees what the last committed one left, never what it loaded before
+    another request changed it."""
+    db.session.execute(
+        select(Conference.id).where(Conference.id == conference.id).with_for_update()
+    )
+    db.session.refresh(conference)
+
+
 def committee_work(conference: Conference) -> list[str]:
     """What the election committee has prepared on this conference, by name."""
     from congress.i18n import language
@@ -92,6 +102,7 @@ def update_draft(conference: Conference, *, actor: User | None, **fields) -> lis
     """Only a draft can change its titles, date, place, link or bylaws: a convened
     conference is frozen. Audited with the names of the fields that changed (none: no
     entry); returns them."""
+    _locked(conference)
     require_draft(conference)
     changed = sorted(key for key, value in fields.items() if getattr(conference, key) != value)
     if "bylaws_version_id" in changed and (work := committee_work(conference)):
@@ -112,6 +123,7 @@ def update_draft(conference: Conference, *, actor: User | None, **fields) -> lis
 def delete_draft(conference: Conference, *, actor: User | None) -> None:
     """A draft removed with its agenda and committee seats; the chain keeps its history.
     Refused while it holds the election committee's work."""
+    _locked(conference)
     require_draft(conference)
     work = committee_work(conference)
     if work:
@@ -154,6 +166,7 @@ def add_agenda_item(
 def convene(conference: Conference, *, actor: User | None, now: datetime | None = None) -> None:
     """Convening is refused when the notice period of the bylaws can no longer be kept."""
     now = now or utcnow()
+    _locked(conference)
     if conference.state != "draft":
         raise InvalidTransition("conference", conference.state, "convened")
     rules = bylaws_of(conference)

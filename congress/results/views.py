@@ -38,6 +38,14 @@ def can_see(poll: Poll) -> bool:
         return True
     if poll.state != "tallied":
         return False
+    return sees_uncertified(poll)
+
+
+def sees_uncertified(poll: Poll) -> bool:
+    """The election committee and observers see a count before it is certified (the
+    totals k trustees decrypted, too); everyone else once it is certified."""
+    if poll.state == "certified":
+        return True
     conference = db.session.get(Conference, poll.conference_id)
     return current_user.has_role(roles.OBSERVER) or on_committee(conference, current_user)
 

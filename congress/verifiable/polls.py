@@ -194,7 +194,9 @@ def upload_credentials(poll: Poll, raw: str, *, actor) -> None:
                 voters=ngettext("%(num)d voter", "%(num)d voters", poll.electorate_size),
             )
         )
-    vp.credentials = raw.strip()
+    # published in the canonical (sorted) form whatever order the upload had: a list in
+    # the roll's order would name every credential's voter to whoever knows the roll
+    vp.credentials = bl.make_public_credentials(sorted(parsed.weights))
     vp.credentials_at = utcnow()
     vp.archive = _archive(poll, vp)
     from congress import notifications
@@ -397,15 +399,14 @@ def submit_partial(poll: Poll, user, raw: str, *, actor) -> bool:
     keys = {o: k for o, k in bl.owners(bl.parse_trustees(setup.structure))}
     try:
         bl.accept_partial_decryption(election, tally, raw.strip(), keys[owner].public_key)
-    except (bl.TallyError, bl.FormatError, ValueError, KeyError) as bad:
+    except (bl.TallyError, bl.FormatError, ValueError, KeyError):
         raise VerifiableRefused(
             _(
                 "This partial decryption does not check out for this poll and your key. Check "
-                "that you downloaded this poll's election.json and encrypted-tally.json (not "
-                "another poll's) and used your own key file. (%(reason)s)",
-                reason=str(bad),
+                "that you downloaded this poll's archive (not another poll's) and used your "
+                "own key file."
             )
-        ) from None
+        ) from None  # the verifier's own reason (English) stays out of the page
     db.session.add(
         PartialDecryptionRow(poll_id=poll.id, owner=owner, user_id=user.id, payload=raw.strip())
     )

@@ -141,24 +141,26 @@ def submit(conference: Conference, user, payload: str, *, actor) -> None:
         ok = False
     if not ok:
         raise TrusteeRefused(_("This message does not check out for this step: nothing was kept."))
-    db.session.add(
-        TrusteeMessage(
-            conference_id=conference.id,
-            user_id=user.id,
-            step=step,
-            position=position,
-            payload=payload,
+    # a key refused at its last check (_advance) keeps nothing of this message either
+    with db.session.begin_nested():
+        db.session.add(
+            TrusteeMessage(
+                conference_id=conference.id,
+                user_id=user.id,
+                step=step,
+                position=position,
+                payload=payload,
+            )
         )
-    )
-    db.session.flush()
-    record(
-        actions.TRUSTEE_MESSAGE,
-        actor=actor_label(actor),
-        subject=f"conference:{conference.id}",
-        data={"step": step, "position": position, "sha256": _sha(payload)},
-    )
-    if len(messages(conference, step)) == setup.trustees:
-        _advance(conference, setup, group)
+        db.session.flush()
+        record(
+            actions.TRUSTEE_MESSAGE,
+            actor=actor_label(actor),
+            subject=f"conference:{conference.id}",
+            data={"step": step, "position": position, "sha256": _sha(payload)},
+        )
+        if len(messages(conference, step)) == setup.trustees:
+            _advance(conference, setup, group)
 
 
 def begun_threshold(conference: Conference) -> int:

@@ -371,8 +371,9 @@ def decrypt(poll_id: int):
 @bp.route("/polls/<int:poll_id>/encrypted-tally.json")
 @login_required
 def tally_json(poll_id: int):
-    vp = polls.of(_poll(poll_id))
-    if not vp.encrypted_tally:
+    poll = _poll(poll_id)
+    vp = polls.of(poll)
+    if not vp.encrypted_tally or not is_public(poll):  # never an annulled poll's
         abort(404)
     return Response(vp.encrypted_tally, mimetype="application/json")
 
@@ -383,11 +384,17 @@ def archive(poll_id: int):
     """The election record, for anyone to check with belenios-tool or congress verify.
     While the poll is open it holds only its setup (the election, the trustees, the public
     credentials): what an independent client needs to make a ballot
-    (`belenios-tool election generate-ballot`), and no ballot."""
+    (`belenios-tool election generate-ballot`), and no ballot. Once a trustee's partial
+    decryption is in, it gives the count: until the count is certified only the committee
+    and observers get it (as the result page)."""
     poll = _poll(poll_id)
     vp = polls.of(poll)
     if vp.archive is None or not (is_public(poll) or poll.state == "open"):
         abort(404)
+    from congress.results.views import sees_uncertified
+
+    if polls.partial_owners(poll) and not sees_uncertified(poll):
+        abort(404)  # partial decryptions give the count: public once it is certified
     return Response(
         vp.archive,
         mimetype="application/x-tar",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from congress.conference.models import InvalidTransition
 from congress.extensions import db
-from congress.models_common import UTCDateTime, utcnow
+from congress.models_common import UTCDateTime, never_reuse_ids, utcnow
 
 POLL_STATES = ("draft", "open", "closed", "tallied", "certified", "annulled")
 _NEXT = {
@@ -151,3 +151,6 @@ class Ballot(db.Model):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # 128 random bits, hex
     tracker: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
     content: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+never_reuse_ids(Poll, "poll")

@@ -6,8 +6,8 @@ fresh login). Each transition is audited with the counts and the chain head.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import secrets
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -16,7 +16,6 @@ from sqlalchemy import func, insert, select, update
 
 from congress import notifications
 from congress.audit import actions
-from congress.audit.models import AuditEntry
 from congress.audit.operations import actor_label, head, record
 from congress.auth.models import User
 from congress.conference import attendance
@@ -263,8 +262,10 @@ def _freeze_candidates(conference: Conference, poll: Poll, actor: User | None) -
 
     rules = bylaws_of(conference)
     on = conference.starts_at.astimezone(rules.zone).date()
-    listed = ballot_list(conference, poll.body)
     restricted = poll.frozen_rules.get("restricted_to")
+    if restricted is None:  # the lot (if the bylaws draw one) is drawn now, at the opening
+        freeze_list(conference, poll.body, actor=actor, seed=lot_seed(), poll_id=poll.id)
+    listed = ballot_list(conference, poll.body)  # in the frozen order
     if restricted is not None:  # a runoff: only the candidates the count named
         listed = [c for c in listed if c.id in set(restricted)]
     if not listed:
@@ -284,22 +285,16 @@ def _freeze_candidates(conference: Conference, poll: Poll, actor: User | None) -
                 groups=groups,
             )
         )
-    if restricted is None:
-        freeze_list(conference, poll.body, actor=actor, seed=lot_seed(poll), poll_id=poll.id)
 
 
-def lot_seed(poll: Poll) -> str:
-    """A lot for the ballot order is seeded by the poll's creation entry in the chain,
-    hashed with the poll's number: fixed and published before the list is frozen, and
-    unknown to anyone before the committee created the poll (its hash covers the entry's
-    own time), so no one can steer it by adding entries (a failed login) beforehand."""
-    created = db.session.execute(
-        select(AuditEntry.hash)
-        .where(AuditEntry.subject == f"poll:{poll.id}", AuditEntry.action == actions.POLL_CREATED)
-        .order_by(AuditEntry.seq)
-        .limit(1)
-    ).scalar_one()
-    return hashlib.sha256(f"{created}:poll:{poll.id}".encode()).hexdigest()
+def lot_seed() -> str:
+    """A lot for the ballot order is seeded when the ballot opens, from the operating
+    system's CSPRNG, and published in the chain with the order it gives (anyone redoes the
+    draw from it). Nothing anyone can see or do beforehand tells it: not a draft (drafts
+    can be made and deleted, so a seed fixed at creation could be shopped for), not the
+    chain head (an anonymous failed login moves it); and opening cannot be undone, nor a
+    list frozen twice."""
+    return secrets.token_hex(32)
 
 
 def open_poll(poll: Poll, *, actor: User | None, now: datetime | None = None) -> None:

@@ -344,12 +344,15 @@ def _verifiable_board(poll: Poll) -> dict | None:
     their partial decryptions."""
     if poll.level != "verifiable":
         return None
+    from congress.results.views import sees_uncertified
     from congress.verifiable import polls as verifiable
 
     vp = verifiable.of(poll)
     return {
         "vp": vp,
-        "totals": verifiable.totals(poll) if vp.result else None,
+        # the decrypted totals are a count: before certification, committee and observers
+        "totals": verifiable.totals(poll) if vp.result and sees_uncertified(poll) else None,
+        "totals_withheld": bool(vp.result) and not sees_uncertified(poll),
         "archive_sha256": verifiable.archive_sha256(vp),
     }
 

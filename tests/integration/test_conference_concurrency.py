@@ -78,9 +78,7 @@ def test_a_delegate_checking_in_from_two_phones_is_present_once(app, db):
 def test_two_officers_designating_the_last_seat_at_once_fill_it_once(app, db):
     conference = demo_conference()
     rules = facts.bylaws_of(conference)
-    seats = rules.apportionment(facts.standing_for_apportionment(conference, rules)).delegates[
-        "US"
-    ]
+    seats = rules.apportionment(facts.standing_for_apportionment(conference, rules)).delegates["US"]
     from congress.members.models import Member
 
     us = [

@@ -41,6 +41,9 @@ MEMBERS_OF_ROLL = "login ok ok ok ok 403 403 403 403"  # accounts linked to a me
 KEY_HOLDERS = COMMITTEE  # the role (and, for a share, an envelope of the poll's key)
 ON_THE_ROLL = "login 403 403 ok 403 403 403 403 403"  # the open poll's roll
 OBJECTORS = "login 403 403 ok 403 403 403 403 403"  # the conference's accredited delegates
+# the credential authority's role only: no column of the table holds it (the authority is
+# walked through the whole table by test_authority_access.py)
+AUTHORITY_ONLY = "login 403 403 403 403 403 403 403 403"
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,18 @@ TABLE: dict[tuple[str, str], Case] = {
     ("/conferences/<int:conference_id>/close", "POST"): Case(
         "/conferences/{other_conference}/close", ADMIN
     ),
+    # a draft is the administrator's to fix or delete (C2); once convened it is frozen
+    ("/conferences/<int:conference_id>/edit", "GET"): Case(
+        "/conferences/{other_conference}/edit", ADMIN
+    ),
+    # an empty form: refused by the form (422), nothing changes
+    ("/conferences/<int:conference_id>/edit", "POST"): Case(
+        "/conferences/{other_conference}/edit", ADMIN
+    ),
+    # without the confirming box: nothing is deleted
+    ("/conferences/<int:conference_id>/delete", "POST"): Case(
+        "/conferences/{other_conference}/delete", ADMIN
+    ),
     ("/conferences/<int:conference_id>/quorum", "GET"): Case(
         "/conferences/{conference}/quorum", IN_CONFERENCE
     ),
@@ -135,6 +150,10 @@ TABLE: dict[tuple[str, str], Case] = {
     ("/conferences/<int:conference_id>/delegates/<int:delegate_id>/<action>", "POST"): Case(
         "/conferences/{conference}/delegates/{delegate}/accredit",
         OFFICERS,  # accredited already
+    ),
+    # designate, accredit or invite several at once: no row ticked, nothing changes
+    ("/conferences/<int:conference_id>/delegates/bulk/<action>", "POST"): Case(
+        "/conferences/{conference}/delegates/bulk/accredit", OFFICERS
     ),
     ("/conferences/<int:conference_id>/attendance", "GET"): Case(
         "/conferences/{conference}/attendance", OFFICERS
@@ -214,6 +233,11 @@ TABLE: dict[tuple[str, str], Case] = {
         "POST",
     ): Case(  # nobody has endorsed it: refused for who sees it, 404 for the others
         "/conferences/{conference}/candidacies/{candidacy}/unendorse", SUBMITTED_CANDIDACY
+    ),
+    # undoing one's own withdrawal: the submitted candidacy is not withdrawn, so the
+    # candidate's request is refused by the operation; hidden (404) as the candidacy
+    ("/conferences/<int:conference_id>/candidacies/<int:candidacy_id>/reinstate", "POST"): Case(
+        "/conferences/{conference}/candidacies/{candidacy}/reinstate", CANDIDATE_ANSWERS
     ),
     ("/conferences/<int:conference_id>/candidacies/<int:candidacy_id>/objection", "POST"): Case(
         "/conferences/{conference}/candidacies/{candidacy}/objection", CANDIDATE_ANSWERS
@@ -302,6 +326,77 @@ TABLE: dict[tuple[str, str], Case] = {
         "/polls/{draft_poll}/appointment",
         COMMITTEE,  # not an appointment motion
     ),
+    # --- the verifiable level: the trustees' key ---------------------------------------
+    # the trustees are the committee seated on the conference; the key is made already
+    ("/conferences/<int:conference_id>/trustees", "GET"): Case(
+        "/conferences/{conference}/trustees", COMMITTEE
+    ),
+    # beginning a key that exists: refused (a flash and back), nothing changes
+    ("/conferences/<int:conference_id>/trustees", "POST"): Case(
+        "/conferences/{conference}/trustees", COMMITTEE, {"action": "begin"}
+    ),
+    ("/conferences/<int:conference_id>/trustees/certificates.json", "GET"): Case(
+        "/conferences/{conference}/trustees/certificates.json", COMMITTEE
+    ),
+    # the trustee's own input to round 3 (the `committee` user is a trustee of C)
+    ("/conferences/<int:conference_id>/trustees/vinput.json", "GET"): Case(
+        "/conferences/{conference}/trustees/vinput.json", COMMITTEE
+    ),
+    # --- the credential authority ----------------------------------------------------------
+    ("/conferences/<int:conference_id>/credential-authority", "GET"): Case(
+        "/conferences/{conference}/credential-authority", AUTHORITY_ONLY
+    ),
+    # the delegates' names and emails: for the authority only, not even the administrator
+    ("/conferences/<int:conference_id>/delegates-for-credentials.csv", "GET"): Case(
+        "/conferences/{conference}/delegates-for-credentials.csv", AUTHORITY_ONLY
+    ),
+    ("/polls/<int:poll_id>/credentials", "GET"): Case(
+        "/polls/{verifiable_waiting_poll}/credentials", AUTHORITY_ONLY
+    ),
+    # an empty upload: not a list of public credentials, refused, nothing published
+    ("/polls/<int:poll_id>/credentials", "POST"): Case(
+        "/polls/{verifiable_waiting_poll}/credentials", AUTHORITY_ONLY
+    ),
+    ("/polls/<int:poll_id>/roll.txt", "GET"): Case(
+        "/polls/{verifiable_waiting_poll}/roll.txt", AUTHORITY_ONLY
+    ),
+    # --- the verifiable booth --------------------------------------------------------------
+    ("/polls/<int:poll_id>/booth", "GET"): Case("/polls/{verifiable_poll}/booth", ON_THE_ROLL),
+    # what Belenios publishes, from the opening: any logged-in user may check the election
+    ("/polls/<int:poll_id>/election.json", "GET"): Case(
+        "/polls/{verifiable_poll}/election.json", LOGGED_IN
+    ),
+    ("/polls/<int:poll_id>/public-credentials.json", "GET"): Case(
+        "/polls/{verifiable_poll}/public-credentials.json", LOGGED_IN
+    ),
+    # as /vote/cast (a client such as belenios-tool posts here): an empty ballot is refused
+    # by the operation (409) for every logged-in user, nothing stored
+    ("/polls/<int:poll_id>/verifiable/cast", "POST"): Case(
+        "/polls/{verifiable_poll}/verifiable/cast", LOGGED_IN
+    ),
+    # the server builds the ballot from the choices and the credential: as /vote/review,
+    # only a voter on the roll may get that far (no choice posted: refused by the
+    # operation for the voter, a flash and back to the booth, nothing stored)
+    ("/polls/<int:poll_id>/verifiable/without-javascript", "POST"): Case(
+        "/polls/{verifiable_poll}/verifiable/without-javascript", ON_THE_ROLL
+    ),
+    # --- the verifiable record after the close ---------------------------------------------
+    ("/polls/<int:poll_id>/decrypt", "GET"): Case(
+        "/polls/{verifiable_closed_poll}/decrypt", KEY_HOLDERS
+    ),
+    # an empty partial decryption: does not check out, refused, nothing kept
+    ("/polls/<int:poll_id>/decrypt", "POST"): Case(
+        "/polls/{verifiable_closed_poll}/decrypt", KEY_HOLDERS
+    ),
+    # public from the close, as the board (Belenios' record: anyone checks the count)
+    ("/polls/<int:poll_id>/encrypted-tally.json", "GET"): Case(
+        "/polls/{verifiable_closed_poll}/encrypted-tally.json", LOGGED_IN
+    ),
+    # public from the opening too, holding only the setup until the close (an independent
+    # client makes its ballot from it): test_verifiable_access.py
+    ("/polls/<int:poll_id>/archive.bel", "GET"): Case(
+        "/polls/{verifiable_closed_poll}/archive.bel", LOGGED_IN
+    ),
 }
 
 # Requests every logged-in user may send about their own account, or anyone may send:
@@ -322,3 +417,69 @@ SELF_SERVICE = {
     ("/reauthenticate", "POST"),
     ("/conferences/activate/<token>", "POST"),
 }
+
+# --- the credential authority: a tenth kind of user, outside the nine columns ------------
+# The authority holds that role only (never with the administrator's: auth.operations
+# grant_role), and no member: test_authority_access.py walks every row as them, and
+# test_reachability.py derives the pages they may use from the same rule.
+
+MEMBER_KINDS = ("member", "delegate_pending", "delegate", "candidate")
+STAFF_KINDS = ("credentials", "committee", "observer", "admin")
+REFUSED = frozenset({"403", "404"})
+
+# rows where some staff and some members are let through: what the authority gets, and why
+AUTHORITY_MIXED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
+    ("/conferences/<int:conference_id>/quorum", "GET"): (
+        frozenset({"403"}),
+        "internal pages are for the conference's staff (not the authority) and delegates",
+    ),
+    ("/conferences/<int:conference_id>/candidacies/<int:candidacy_id>", "GET"): (
+        frozenset({"404"}),
+        "a submitted candidacy is hidden from all but its candidate, delegates, committee",
+    ),
+    ("/conferences/<int:conference_id>/candidacies/<int:candidacy_id>/photo.jpg", "GET"): (
+        frozenset({"404"}),
+        "as the candidacy",
+    ),
+    (
+        "/conferences/<int:conference_id>/candidacies/<int:candidacy_id>"
+        "/<any(endorse, unendorse):action>",
+        "POST",
+    ): (frozenset({"404"}), "as the candidacy"),
+}
+
+
+def authority_outcomes(key: tuple[str, str], case: Case) -> frozenset[str]:
+    """What the credential authority may get for a row:
+
+    * the authority's own rows (AUTHORITY_ONLY): let through;
+    * a row every logged-in kind gets the same answer for: that answer;
+    * a row only staff roles are let through (administrator, credentials officer,
+      committee, observer): refused (403, or 404 where the row hides);
+    * a row only members are let through (a voter, a candidate...): refused, the
+      authority is no member;
+    * the few rows for both: AUTHORITY_MIXED."""
+    if case.expect == AUTHORITY_ONLY:
+        return frozenset({"ok"})
+    column = dict(zip(KIND_NAMES, case.expect.split(), strict=True))
+    answers = {column[k] for k in MEMBER_KINDS + STAFF_KINDS}
+    if len(answers) == 1:
+        return frozenset(answers)
+    staff = any(column[k] == "ok" for k in STAFF_KINDS)
+    members = any(column[k] == "ok" for k in MEMBER_KINDS)
+    if staff and members:
+        return AUTHORITY_MIXED[key][0]
+    return REFUSED
+
+
+KIND_NAMES = (
+    "anonymous",
+    "member",
+    "delegate_pending",
+    "delegate",
+    "candidate",
+    "credentials",
+    "committee",
+    "observer",
+    "admin",
+)

@@ -1,6 +1,6 @@
 """A conference with something in every state, and one logged-in browser per kind of user.
 
-Built directly through the operations (no HTTP), so one world costs about a second:
+Built directly through the operations (no HTTP), so one world costs a few seconds:
 
 * the demo conference C (convened under the example bylaws, its committee seated,
   demo candidacies for the Central Council), then five accredited delegates with
@@ -11,8 +11,16 @@ Built directly through the operations (no HTTP), so one world costs about a seco
   `delegate` user has not), a tallied motion (not certified), a certified motion,
   and a tallied STV election of the Coordination Office (for the BLT export);
 * a second conference C2 (a draft) with its own committee member and a draft poll;
+* the verifiable level of C: the trustees' key (C's five committee members, made in
+  process as congress/verifiable/demo.py does, their seeds kept in memory only, in
+  `trustee_keys`), a credential per delegate as the credential authority keeps them
+  (in memory, `voter_credentials`), and three verifiable motions: open with its public
+  credentials published (one delegate has voted, the `delegate` user has not), open
+  waiting for its public credentials, and closed with its encrypted tally (four
+  ballots, no partial decryption yet);
 * accounts: a member of the roll who is no delegate, the candidate of the
-  demo's submitted candidacy (with a photo), and the demo staff logins.
+  demo's submitted candidacy (with a photo), and the demo staff logins, the
+  credential authority's among them (`authority`: no other role, no member).
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from congress.candidacy.models import BodyMember, Candidacy
 from congress.conference import attendance, delegates, invitations
 from congress.conference import operations as conference_ops
 from congress.conference.facts import bylaws_of, good_standing_per_branch, member_facts
+from congress.conference.models import Delegate
 from congress.database import write_intent
 from congress.extensions import db
 from congress.members.models import Member
@@ -50,6 +59,8 @@ STAFF_LOGINS = {
     "committee": ("committee1@congress.test", "committee-demo-2026"),
     "observer": ("observer@congress.test", "observer-demo-2026"),
     "admin": ("admin@congress.test", "admin-demo-2026"),
+    # not a column of the matrix (test_authority_access.py walks the table as them)
+    "authority": ("authority@congress.test", "authority-demo-2026"),
 }
 KINDS = (
     "anonymous",
@@ -76,6 +87,10 @@ class World:
     stv_poll: int
     other_poll: int
     sealed_poll: int  # a draft motion with a sealed box (shares not yet collected)
+    verifiable_poll: int  # open, public credentials published, voters[1] has voted
+    verifiable_waiting_poll: int  # open, its public credentials not yet published
+    verifiable_closed_poll: int  # closed: encrypted tally, no partial decryption yet
+    authority: int  # the credential authority's user id
     candidacy: int  # submitted, the candidate's own, with a photo
     approved_candidacy: int
     delegate: int  # the `delegate` user's Delegate row (accredited, present)
@@ -88,6 +103,12 @@ class World:
     user_ids: dict[str, int] = field(default_factory=dict)
     voter_emails: list[str] = field(default_factory=list)  # the accredited delegates
     other_committee_email: str = ""
+    # secrets that never reach the server, kept here as their holders would keep them:
+    # committee email -> {"seed", "voutput"}; the authority's credentials, member number ->
+    # credential; the accredited delegates' own, in the order of `voter_emails`
+    trustee_keys: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    issued_credentials: dict[str, str] = field(default_factory=dict, repr=False)
+    voter_credentials: list[str] = field(default_factory=list, repr=False)
 
     def credentials(self, kind: str) -> tuple[str, str]:
         if kind in STAFF_LOGINS:
@@ -121,7 +142,7 @@ def _account(member: Member) -> User:
     return user
 
 
-def _motion(conference, title: str):
+def _motion(conference, title: str, level: str = "plain"):
     return polls.create_motion(
         conference,
         title_ar=title,
@@ -130,6 +151,7 @@ def _motion(conference, title: str):
         text_en="Text",
         category="ordinary",
         actor=None,
+        level=level,
     )
 
 
@@ -146,6 +168,94 @@ def _sealed_motion(conference, committee):
     poll = _motion(conference, "صندوق مختوم")
     ceremony(poll, actor=None)
     return poll
+
+
+# What each trustee makes on their own computer, by committee email: their seed and their
+# three messages. Made once per test process: the messages depend only on the seeds and
+# on each other, so every world's key is the same key, made again through the operations
+# (each message checked on arrival, as in production) at half the cost.
+_OFFLINE: dict[tuple[str, ...], dict[str, dict[str, str]]] = {}
+
+
+def _offline_messages(emails: tuple[str, ...], threshold: int) -> dict[str, dict[str, str]]:
+    """congress/verifiable/demo.py make_key's trustee side, with no file: the seeds stay
+    in memory."""
+    from congress.core import belenios as bl
+    from congress.verifiable import trustees
+
+    if (*emails, str(threshold)) not in _OFFLINE:
+        group = bl.get_group(trustees.GROUP)
+        made = {}
+        for e in emails:
+            seed, certificate = bl.pedersen_step1(group)
+            made[e] = {"seed": seed, "certificate": certificate}
+        certs = [made[e]["certificate"] for e in emails]
+        for e in emails:
+            made[e]["polynomial"] = bl.pedersen_step3(group, certs, made[e]["seed"], threshold)
+        vinputs = bl.pedersen_step4(group, certs, [made[e]["polynomial"] for e in emails])
+        for e, vinput in zip(emails, vinputs, strict=True):
+            made[e]["voutput"] = bl.pedersen_step5(group, certs, made[e]["seed"], vinput)
+        _OFFLINE[(*emails, str(threshold))] = made
+    return _OFFLINE[(*emails, str(threshold))]
+
+
+def _trustees_key(conference, committee) -> dict[str, dict[str, str]]:
+    """The three rounds of the trustees' key through the operations, each committee member
+    uploading what their computer made (`_offline_messages`); committee email -> the seed
+    and voutput their key file holds."""
+    from congress.verifiable import trustees
+
+    setup = trustees.begin(conference, actor=None)
+    made = _offline_messages(tuple(u.email for u in committee), setup.threshold)
+    for step in ("certificate", "polynomial", "voutput"):
+        for user in committee:
+            trustees.submit(conference, user, made[user.email][step], actor=user)
+    assert trustees.is_ready(conference)
+    return {e: {"seed": m["seed"], "voutput": m["voutput"]} for e, m in made.items()}
+
+
+def public_credentials(poll, issued: dict[str, str]) -> str:
+    """What `congress credentials public` makes for the poll: exactly its roll's."""
+    from congress.core import belenios as bl
+    from congress.verifiable import polls as verifiable
+    from congress.verifiable import trustees
+
+    vp = verifiable.of(poll)
+    group = bl.get_group(trustees.GROUP)
+    return bl.make_public_credentials(
+        [bl.public_credential(group, vp.uuid, issued[n]) for n in verifiable.roll_numbers(poll)]
+    )
+
+
+def publish_credentials(poll, issued: dict[str, str], authority) -> None:
+    """The credential authority's upload."""
+    from congress.verifiable import polls as verifiable
+
+    verifiable.upload_credentials(poll, public_credentials(poll, issued), actor=authority)
+
+
+def verifiable_ballot(poll, credential: str, answer: str) -> str:
+    """A Belenios ballot for a motion, made as the voter's booth makes it."""
+    from congress.core import belenios as bl
+    from congress.core import verifiable_poll as questions
+    from congress.verifiable import polls as verifiable
+
+    election = verifiable.election_of(verifiable.of(poll))
+    plaintext = questions.plaintext(verifiable.spec(poll), {"answer": answer})
+    return bl.create_ballot(election, credential, plaintext).raw
+
+
+def partial_decryption(poll, key: dict[str, str]) -> str:
+    """A trustee's partial decryption of a closed poll's tally (`congress trustee decrypt`)."""
+    from congress.core import belenios as bl
+    from congress.verifiable import polls as verifiable
+
+    vp = verifiable.of(poll)
+    election = verifiable.election_of(vp)
+    tally = bl.parse_tally(election, vp.encrypted_tally)
+    share = json.loads(key["voutput"])["private_key"]
+    x = bl.threshold_decryption_key(election.group, key["seed"], share)
+    return bl.compute_partial_decryption(election, tally, x).raw
 
 
 def build_world(app) -> World:
@@ -295,6 +405,37 @@ def build_world(app) -> World:
         other_poll = _motion(other, "مؤتمر آخر")
         sealed_poll = _sealed_motion(conference, committee)
         db.session.commit()
+
+        # the verifiable level: the trustees' key, the authority's credentials, three polls
+        from congress.core import belenios as bl
+        from congress.verifiable import polls as verifiable
+
+        authority = db.session.execute(
+            select(User).where(User.email == STAFF_LOGINS["authority"][0])
+        ).scalar_one()
+        assert authority.role_names == [roles.AUTHORITY] and authority.member_id is None
+        trustee_keys = _trustees_key(conference, committee)
+        issued = {  # once per conference, on the authority's computer: number -> credential
+            d.member.number: bl.generate_credential()
+            for d in db.session.execute(
+                select(Delegate).where(Delegate.conference_id == conference.id)
+            ).scalars()
+        }
+        v_open = _motion(conference, "قابل للتحقق", "verifiable")
+        v_waiting = _motion(conference, "بانتظار بيانات الاعتماد", "verifiable")
+        v_closed = _motion(conference, "قابل للتحقق مغلق", "verifiable")
+        for poll in (v_open, v_waiting, v_closed):
+            polls.open_poll(poll, actor=None)
+        for poll in (v_open, v_closed):
+            publish_credentials(poll, issued, authority)
+        for d, answer in zip(voters[1:], ["yes", "no", "yes", "abstain"], strict=True):
+            raw = verifiable_ballot(v_closed, issued[d.member.number], answer)
+            verifiable.cast(v_closed.id, d.member_id, raw)
+        raw = verifiable_ballot(v_open, issued[voters[1].member.number], "no")
+        verifiable.cast(v_open.id, voters[1].member_id, raw)
+        db.session.commit()
+        polls.close_poll(v_closed, actor=None)
+        db.session.commit()
         world = World(
             conference=conference.id,
             other_conference=other.id,
@@ -305,6 +446,10 @@ def build_world(app) -> World:
             stv_poll=stv.id,
             other_poll=other_poll.id,
             sealed_poll=sealed_poll.id,
+            verifiable_poll=v_open.id,
+            verifiable_waiting_poll=v_waiting.id,
+            verifiable_closed_poll=v_closed.id,
+            authority=authority.id,
             candidacy=submitted.id,
             approved_candidacy=approved[0].id,
             delegate=voters[0].id,
@@ -317,6 +462,9 @@ def build_world(app) -> World:
             user_ids={k: u.id for k, u in users.items()},
             voter_emails=[d.member.email for d in voters],
             other_committee_email=outsider.email,
+            trustee_keys=trustee_keys,
+            issued_credentials=issued,
+            voter_credentials=[issued[d.member.number] for d in voters],
         )
     assert current_app
     return world

@@ -477,7 +477,11 @@ def key_rounds(conference_id: int, browsers: dict, root, *, after_begin=None, fi
         (folder / "certificates.json").write_bytes(b.get(f"{page}/certificates.json").data)
         if n == 1 and first_poly:
             first_poly(folder)
-        if try_run(trustee_cli, ["polynomial", "--certificates", "certificates.json", "--threshold", "3"], folder)[0]:
+        if try_run(
+            trustee_cli,
+            ["polynomial", "--certificates", "certificates.json", "--threshold", "3"],
+            folder,
+        )[0]:
             continue
         upload(b, page, "message", (folder / "polynomial.json").read_text())
     for n, b in browsers.items():

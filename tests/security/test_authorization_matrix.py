@@ -4,7 +4,8 @@ then the checks that depend on the object (whose page, which conference, which v
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -341,6 +342,7 @@ def observer_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dic
     member = db.session.get(Member, _member_id(world, "member"))
     cand = f"/conferences/{c}/candidacies/{s}"
     objection = _pending_objection(world)
+    undoable = _undoable(world)
     return {
         ("/admin/users/<int:user_id>/roles", "POST"): [
             (
@@ -399,9 +401,37 @@ def observer_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dic
                 {"reason": "x", "confirm": "yes"},
             ),
             (f"/conferences/{c}/delegates/{world.pending_delegate}/invite", {}),
+            (f"/conferences/{c}/delegates/{undoable.withdrawn_delegate}/reinstate", {}),
         ],
         ("/conferences/<int:conference_id>/attendance", "POST"): [
             (f"/conferences/{c}/attendance", {"delegate": str(world.delegate), "state": "absent"})
+        ],
+        ("/conferences/<int:conference_id>/delegates/bulk/<action>", "POST"): [
+            (  # C is in session: designations are made in the newly convened conference
+                f"/conferences/{undoable.nominating}/delegates/bulk/designate",
+                {"numbers": member.number, "kind": "delegate", "step": "confirm"},
+            ),
+            (
+                f"/conferences/{c}/delegates/bulk/accredit",
+                {"delegate": str(world.pending_delegate), "step": "confirm"},
+            ),
+            (
+                f"/conferences/{c}/delegates/bulk/invite",
+                {"delegate": str(world.invitee_delegate), "step": "confirm"},
+            ),
+        ],
+        ("/conferences/<int:conference_id>/edit", "POST"): [
+            (
+                f"/conferences/{world.other_conference}/edit",
+                {
+                    "title_ar": "مؤتمر آخر معدّل",
+                    "starts_at": "2031-01-01T10:00",
+                    "bylaws_version": str(_bylaws_version_of(world.other_conference)),
+                },
+            )
+        ],
+        ("/conferences/<int:conference_id>/delete", "POST"): [
+            (f"/conferences/{undoable.empty_draft}/delete", {"confirm": "yes"})
         ],
         ("/conferences/<int:conference_id>/me", "POST"): [
             (f"/conferences/{c}/me", {"action": "check_out"})
@@ -434,6 +464,13 @@ def observer_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dic
             "/<any(endorse, unendorse):action>",
             "POST",
         ): [(f"{cand}/endorse", {})],
+        ("/conferences/<int:conference_id>/candidacies/<int:candidacy_id>/reinstate", "POST"): [
+            (
+                f"/conferences/{undoable.nominating}/candidacies/"
+                f"{undoable.withdrawn_candidacy}/reinstate",
+                {},
+            )
+        ],
         ("/conferences/<int:conference_id>/candidacies/<int:candidacy_id>/objection", "POST"): [
             (f"/conferences/{c}/candidacies/{world.approved_candidacy}/objection", {"text": "x"})
         ],
@@ -501,7 +538,82 @@ def observer_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dic
         ],
         ("/vote/review", "POST"): [("/vote/review", {"poll": world.open_poll, "answer": "yes"})],
         ("/vote/cast", "POST"): [("/vote/cast", {"poll": world.open_poll, "answer": "yes"})],
+        **verifiable_payloads(world),
     }
+
+
+def verifiable_payloads(world: World) -> dict[tuple[str, str], list[tuple[str, dict]]]:
+    """The verifiable level's forms, with what their right user would post to succeed. C's
+    key is made, so the trustees' forms are sent to C2, whose key is begun here with three
+    trustees seated (the `committee` user among them)."""
+    from security_world import STAFF_LOGINS, partial_decryption, public_credentials
+    from security_world import verifiable_ballot as ballot
+
+    from congress.core import belenios as bl
+    from congress.extensions import db
+    from congress.verifiable import trustees
+
+    _begin_c2_key(world)
+    waiting = db.session.get(Poll, world.verifiable_waiting_poll)
+    closed = db.session.get(Poll, world.verifiable_closed_poll)
+    open_ = db.session.get(Poll, world.verifiable_poll)
+    key = world.trustee_keys[STAFF_LOGINS["committee"][0]]
+    _, certificate = bl.pedersen_step1(bl.get_group(trustees.GROUP))
+    v, c2 = world.verifiable_poll, world.other_conference
+    return {
+        ("/conferences/<int:conference_id>/trustees", "POST"): [
+            (f"/conferences/{c2}/trustees", {"message": certificate}),
+            (f"/conferences/{c2}/trustees", {"action": "restart", "confirm": "yes"}),
+        ],
+        ("/polls/<int:poll_id>/credentials", "POST"): [
+            (
+                f"/polls/{world.verifiable_waiting_poll}/credentials",
+                {"credentials": public_credentials(waiting, world.issued_credentials)},
+            )
+        ],
+        ("/polls/<int:poll_id>/verifiable/cast", "POST"): [
+            (
+                f"/polls/{v}/verifiable/cast",
+                {"ballot": ballot(open_, world.voter_credentials[0], "yes")},
+            )
+        ],
+        ("/polls/<int:poll_id>/verifiable/without-javascript", "POST"): [
+            (
+                f"/polls/{v}/verifiable/without-javascript",
+                {
+                    "answer": "y",
+                    "credential": world.voter_credentials[0],
+                    "without_javascript": "yes",  # the <noscript> field
+                },
+            )
+        ],
+        ("/polls/<int:poll_id>/decrypt", "POST"): [
+            (
+                f"/polls/{world.verifiable_closed_poll}/decrypt",
+                {"partial": partial_decryption(closed, key)},
+            )
+        ],
+    }
+
+
+def _begin_c2_key(world: World) -> None:
+    """C2 with three committee members seated (the bylaws' threshold), its key begun."""
+    from congress.auth.models import User
+    from congress.conference import operations as conference_ops
+    from congress.conference.models import Conference
+    from congress.database import write_intent
+    from congress.extensions import db
+    from congress.verifiable import trustees
+
+    with write_intent():
+        other = db.session.get(Conference, world.other_conference)
+        for n in (1, 2):
+            user = db.session.execute(
+                select(User).where(User.email == f"committee{n}@congress.test")
+            ).scalar_one()
+            conference_ops.seat_committee_member(other, user, actor=None)
+        trustees.begin(other, actor=None)
+        db.session.commit()
 
 
 def _pending_objection(world: World) -> int:
@@ -517,6 +629,64 @@ def _pending_objection(world: World) -> int:
         filed = objections.file_objection(poll, delegate, "x")
         db.session.commit()
     return filed.id
+
+
+@dataclass
+class Undoable:
+    """What the newer forms act on, made for the observer's payloads so that each would
+    succeed for its right user (test_the_newer_forms_payloads_succeed_for_their_right_user)."""
+
+    withdrawn_delegate: int  # C's last voter, withdrawn by mistake: their seat still free
+    nominating: int  # a conference convened 20 days ahead: nominations are open
+    withdrawn_candidacy: int  # the `member` user's, withdrawn by themself in `nominating`
+    empty_draft: int  # a draft holding nothing of the election committee's: deletable
+
+
+def _undoable(world: World) -> Undoable:
+    from congress.auth.models import User
+    from congress.candidacy import nominations, withdrawal
+    from congress.conference import delegates
+    from congress.conference import operations as conference_ops
+    from congress.conference.models import Conference
+    from congress.database import write_intent
+    from congress.extensions import db
+    from congress.members.models import Member
+    from congress.models_common import utcnow
+
+    with write_intent():
+        conference = db.session.get(Conference, world.conference)
+        last = db.session.execute(
+            select(Delegate)
+            .join(User, User.member_id == Delegate.member_id)
+            .where(Delegate.conference_id == conference.id, User.email == world.voter_emails[-1])
+        ).scalar_one()
+        delegates.withdraw(last, "by mistake", actor=None)
+        made = {}
+        for name, days in (("nominating", 20), ("empty_draft", 90)):
+            made[name] = conference_ops.create(
+                title_ar=name,
+                title_en=name,
+                starts_at=utcnow() + timedelta(days=days),
+                bylaws_version=conference.bylaws_version,
+                actor=None,
+            )
+        nominating = made["nominating"]
+        # convened 40 days before it starts (the notice is 30): 20 days ahead, nominations
+        # are open (from 28 to 10 days before)
+        conference_ops.convene(nominating, actor=None, now=utcnow() - timedelta(days=20))
+        user = db.session.get(User, world.user_ids["member"])
+        member = db.session.get(Member, user.member_id)
+        candidacy = nominations.nominate_self(nominating, member, "central_council", actor=user)
+        withdrawal.withdraw(candidacy, "by mistake", actor=user)
+        db.session.commit()
+        return Undoable(last.id, nominating.id, candidacy.id, made["empty_draft"].id)
+
+
+def _bylaws_version_of(conference_id: int) -> int:
+    from congress.conference.models import Conference
+    from congress.extensions import db
+
+    return db.session.get(Conference, conference_id).bylaws_version_id
 
 
 def _member_id(world: World, kind: str) -> int:
@@ -546,6 +716,48 @@ def test_the_observer_changes_nothing(app, make_browser):
     changed = sorted(t for t in before if before[t] != after.get(t))
     assert not wrong, wrong
     assert not changed, f"tables changed by the observer: {changed}"
+
+
+# The newer forms and who they are for: the observer's payloads for them are checked to
+# succeed for that user, so the observer's refusal is the permission layer's, not the data's.
+# Posted in this order, on one world.
+DELEGATE_ACTIONS = ("/conferences/<int:conference_id>/delegates/<int:delegate_id>/<action>", "POST")
+RIGHT_USERS = {
+    DELEGATE_ACTIONS: "credentials",  # its newer action only: undoing a withdrawal
+    ("/conferences/<int:conference_id>/candidacies/<int:candidacy_id>/reinstate", "POST"): (
+        "member"  # who withdrew the candidacy
+    ),
+    ("/conferences/<int:conference_id>/delegates/bulk/<action>", "POST"): "credentials",
+    ("/conferences/<int:conference_id>/edit", "POST"): "admin",
+    ("/conferences/<int:conference_id>/delete", "POST"): "admin",
+    ("/conferences/<int:conference_id>/trustees", "POST"): "committee",
+    ("/polls/<int:poll_id>/credentials", "POST"): "authority",
+    ("/polls/<int:poll_id>/verifiable/cast", "POST"): "delegate",
+    ("/polls/<int:poll_id>/verifiable/without-javascript", "POST"): "delegate",  # a re-vote
+    ("/polls/<int:poll_id>/decrypt", "POST"): "committee",
+}
+
+
+def test_the_newer_forms_payloads_succeed_for_their_right_user(app, make_browser):
+    """Each payload of RIGHT_USERS, posted by its user, is taken (a status below 400) and
+    changes rows."""
+    world = build_world(app)
+    payloads = observer_payloads(world)
+    browsers: dict[str, tuple[Browser, str]] = {}
+    wrong = []
+    for key, kind in RIGHT_USERS.items():
+        if kind not in browsers:
+            browser = world.login(make_browser, kind)
+            browsers[kind] = (browser, token_of(browser))
+        browser, token = browsers[kind]
+        for url, data in payloads[key]:
+            if key == DELEGATE_ACTIONS and not url.endswith("/reinstate"):
+                continue
+            before = table_rows()
+            response = browser.client.post(url, data={"csrf_token": token, **data})
+            if response.status_code >= 400 or table_rows() == before:
+                wrong.append(f"{kind} POST {url}: {response.status_code}")
+    assert not wrong, wrong
 
 
 def test_a_voter_cannot_see_another_voters_vote(app, make_browser, db):

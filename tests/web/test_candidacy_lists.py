@@ -156,8 +156,8 @@ def test_a_lot_is_drawn_when_the_ballot_opens_and_can_be_redone_from_the_log_art
     conference = lot_conference
     approve_directly(db, conference, free_members(db, 6))
     with app.test_request_context(), write_intent():
-        poll = polls.create_election(conference, CC, actor=None)
-        frozen = listing.freeze_list(conference, CC, None, seed=polls.lot_seed(poll))
+        polls.create_election(conference, CC, actor=None)
+        frozen = listing.freeze_list(conference, CC, None, seed=polls.lot_seed())
         db.session.commit()
     entry = db.session.execute(
         select(AuditEntry).where(AuditEntry.action == "candidacy.list_frozen")
@@ -178,9 +178,10 @@ def test_no_one_steers_the_lot_by_adding_entries_before_the_ballot_opens_art_22_
     lot_conference, app, db, make_browser
 ):
     """Issue 14.14: the lot was seeded by the chain head when the list froze, which an
-    anonymous failed login moves. The seed is now the poll's creation entry hashed with
-    its number: failed logins made after it change nothing, and anyone can recompute it."""
-    import hashlib
+    anonymous failed login moves; then by the poll's creation entry, which a committee could
+    shop for by making and deleting drafts. The seed is now drawn at the opening (which is
+    not undone), published in the chain with the order, and the ballot is in that order."""
+    from congress.voting.models import PollCandidate
 
     conference = lot_conference
     approve_directly(db, conference, free_members(db, 6))
@@ -189,18 +190,31 @@ def test_no_one_steers_the_lot_by_adding_entries_before_the_ballot_opens_art_22_
     with app.test_request_context(), write_intent():
         poll = polls.create_election(conference, CC, actor=None)
         db.session.commit()
+    for n in range(3):  # an attacker moves the chain head as often as they like
+        make_browser().login(f"nobody{n}@example.org", "wrong-password-x")
+    assert listing.candidate_list(conference, CC) is None  # a draft draws nothing
+    with app.test_request_context(), write_intent():
+        polls.open_poll(db.session.get(Poll, poll.id), actor=None)  # the lot is drawn here
+        db.session.commit()
+    frozen = listing.candidate_list(conference, CC)
+    opened, drawn = db.session.execute(
+        select(AuditEntry.seq, AuditEntry.data).where(AuditEntry.action == "candidacy.list_frozen")
+    ).one()
     created = db.session.execute(
-        select(AuditEntry.hash).where(
+        select(AuditEntry.seq).where(
             AuditEntry.action == "poll.created", AuditEntry.subject == f"poll:{poll.id}"
         )
     ).scalar_one()
-    for n in range(3):  # an attacker moves the chain head as often as they like
-        make_browser().login(f"nobody{n}@example.org", "wrong-password-x")
-    with app.test_request_context(), write_intent():
-        polls.open_poll(db.session.get(Poll, poll.id), actor=None)  # the list freezes here
-        db.session.commit()
-    frozen = listing.candidate_list(conference, CC)
-    assert frozen.seed == hashlib.sha256(f"{created}:poll:{poll.id}".encode()).hexdigest()
+    data = json.loads(drawn)
+    assert opened > created and data["seed"] == frozen.seed and len(frozen.seed) == 64
+    assert listing.lot_order(data["seed"], sorted(data["members"])) == data["members"]
+    on_ballot = db.session.execute(
+        select(PollCandidate.candidacy_id)
+        .where(PollCandidate.poll_id == poll.id)
+        .order_by(PollCandidate.position)
+    ).scalars()
+    assert list(on_ballot) == data["candidacies"]  # the ballot is in the lot's order
+    assert polls.lot_seed() != polls.lot_seed()
 
 
 def test_a_later_withdrawal_keeps_the_order_of_the_others_art_22_2(lot_conference, app, db):

@@ -116,4 +116,4 @@ def test_an_endorsement_already_given_is_shown_not_a_dead_end(runner, db, make_b
     member.login("member01@congress.test", "delegate-demo-2026")
     page = member.get(f"/conferences/{conference.id}/endorsements").get_data(as_text=True)
     assert "لم يعد ممكنًا سحب التزكية" in page
-    assert "/endorse\"" not in page
+    assert '/endorse"' not in page

@@ -118,6 +118,12 @@ def test_a_motion_is_voted_re_voted_decrypted_by_three_and_counted(
     assert db.session.get(Poll, poll_id).state == "tallied"
     board = browsers[3].get(f"/polls/{poll_id}/board").get_data(as_text=True)
     assert vp.uuid in board and "archive.bel" in board
+    # before certification the decrypted totals are a count: the committee's, not a voter's
+    # (neither on the board nor through the archive, whose partial decryptions give them)
+    assert browsers[3].get(f"/polls/{poll_id}/archive.bel").status_code == 200
+    voters_board = phones[0].get(f"/polls/{poll_id}/board").get_data(as_text=True)
+    assert "archive.bel" not in voters_board and "بعد أن تصادق لجنة الانتخابات" in voters_board
+    assert phones[0].get(f"/polls/{poll_id}/archive.bel").status_code == 404
 
 
 def test_a_ballot_signed_with_a_credential_off_the_roll_is_refused_and_nothing_stored(

@@ -94,10 +94,11 @@ def electorate(b: Bylaws, r: s.ElectorateRule) -> Text:
 def ballot_order(b: Bylaws, r: s.BallotOrder) -> Text:
     if r.order == "lot":
         return Text(
-            "تُرتَّب أسماء المرشّحين بقرعة بذرتها قيد إنشاء الاقتراع في سلسلة سجل التدقيق"
-            " مع رقم الاقتراع، ويستطيع أيٌّ كان إعادتها",
-            "Candidates are listed in an order drawn by lot, seeded by the audit chain entry"
-            " that created the ballot and the ballot's number; anyone can redo the draw",
+            "تُرتَّب أسماء المرشّحين بقرعة تُسحب عند فتح الاقتراع ببذرة عشوائية تُنشر في"
+            " سلسلة سجل التدقيق مع الترتيب، ويستطيع أيٌّ كان إعادتها منها",
+            "Candidates are listed in an order drawn by lot when the ballot opens, from a"
+            " random seed published in the audit chain with the order; anyone can redo the"
+            " draw from it",
         )
     if r.ignore_definite_article:
         return Text(
