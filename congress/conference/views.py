@@ -206,6 +206,9 @@ def add_agenda(conference_id: int):
 @fresh_login_required
 def convene(conference_id: int):
     conference = get_conference(conference_id)
+    if request.form.get("confirm") != "yes":  # the notice cannot be called back
+        flash(_("Tick the box to confirm; nothing was changed."), "error")
+        return redirect(url_for("conference.page", conference_id=conference.id), 303)
     try:
         operations.convene(conference, actor=current_user)
     except RuleRefused as refused:

@@ -189,6 +189,7 @@ def test_the_conference_on_phones(run, world, tmp_path):
     form.locator("[name=place]").fill("عبر الإنترنت")
     admin.submit("main form button[type=submit]", "conference-draft")
     cid = int(re.search(r"/conferences/(\d+)", admin.page.url).group(1))
+    admin.page.locator("form[action$='/convene'] [name=confirm]").check()
     admin.submit("form[action$='/convene'] button", "conference-convened")
     assert "20.1" in admin.text("main")
     eleven_days_pass(world, cid)

@@ -37,3 +37,15 @@ def test_a_results_fingerprints_are_behind_a_details_toggle():
     ]
     for fingerprint in ("chain_head_at_close", "view.sha256", "export_sha256"):
         assert fingerprint in fold
+
+
+def test_a_facts_list_puts_each_value_under_its_label_on_a_phone():
+    """The board's facts (a long label beside a Belenios id and a hash) left the value one
+    letter a line and the page 386 px wide: on a phone each value goes under its label."""
+    css = (ROOT / "congress/static/style.css").read_text(encoding="utf-8")
+    rule = re.search(r"dl\.facts \{ display: grid; grid-template-columns: ([^;]*);", css)
+    assert rule and "max-content" not in rule.group(1)  # a label never takes the whole line
+    phone = re.search(
+        r"@media \(max-width: 32rem\) \{ dl\.facts \{ grid-template-columns: ([^;]*);", css
+    )
+    assert phone and phone.group(1) == "minmax(0, 1fr)"

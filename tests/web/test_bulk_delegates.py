@@ -41,7 +41,7 @@ def convened(staff, db):
     assert import_roll(officer, roll_csv(ROLL, suspended={"SY-003"})).status_code == 302
     cid = create_conference(admin)
     page = f"/conferences/{cid}"
-    assert admin.post(f"{page}/convene", page=page).status_code == 302
+    assert admin.post(f"{page}/convene", {"confirm": "yes"}, page=page).status_code == 302
     return officer, cid
 
 

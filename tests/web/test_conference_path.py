@@ -38,7 +38,9 @@ def convened(staff, db):
     conference_id = create_conference(admin)
     assert (
         admin.post(
-            f"/conferences/{conference_id}/convene", page=f"/conferences/{conference_id}"
+            f"/conferences/{conference_id}/convene",
+            {"confirm": "yes"},
+            page=f"/conferences/{conference_id}",
         ).status_code
         == 302
     )
@@ -129,7 +131,9 @@ def test_convening_too_late_is_refused_with_the_notice_article(staff, db):
     admin = staff("administrator")
     upload_bylaws(admin)
     cid = create_conference(admin, days_ahead=10)
-    response = admin.post(f"/conferences/{cid}/convene", page=f"/conferences/{cid}")
+    response = admin.post(
+        f"/conferences/{cid}/convene", {"confirm": "yes"}, page=f"/conferences/{cid}"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 409 and "المادة 11.1" in html and "#art-11.1" in html
     assert db.session.get(Conference, cid).state == "draft"

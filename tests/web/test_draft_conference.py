@@ -131,10 +131,21 @@ def test_a_draft_is_deleted_only_when_the_box_is_ticked(draft, db):
     assert admin.get(page).status_code == 404
 
 
+def test_convening_asks_for_a_tick_the_notice_cannot_be_called_back(draft, db):
+    admin, cid = draft
+    page = f"/conferences/{cid}"
+    assert 'name="confirm"' in admin.get(page).get_data(as_text=True).split("/convene")[1][:600]
+    untouched = admin.post(f"{page}/convene", page=page)
+    assert untouched.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Conference, cid).state == "draft"
+    assert "conference.state_changed" not in actions(db, f"conference:{cid}")
+
+
 def test_a_convened_conference_is_neither_edited_nor_deleted_art_11_1(draft, db):
     admin, cid = draft
     page = f"/conferences/{cid}"
-    assert admin.post(f"{page}/convene", page=page).status_code == 302
+    assert admin.post(f"{page}/convene", {"confirm": "yes"}, page=page).status_code == 302
     html = admin.get(page).get_data(as_text=True)
     assert f"{page}/edit" not in html and f"{page}/delete" not in html
     shown = admin.get(f"{page}/edit")

@@ -42,7 +42,12 @@ def convened(staff, db):
     assert upload_bylaws(admin).status_code == 302
     assert import_roll(officer, roll_csv(ROLL)).status_code == 302
     cid = create_conference(admin)
-    assert admin.post(f"/conferences/{cid}/convene", page=f"/conferences/{cid}").status_code == 302
+    assert (
+        admin.post(
+            f"/conferences/{cid}/convene", {"confirm": "yes"}, page=f"/conferences/{cid}"
+        ).status_code
+        == 302
+    )
     return officer, cid
 
 
