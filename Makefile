@@ -62,7 +62,7 @@ scan: translations
 
 # Update the catalogs after adding or changing user-facing strings.
 extract: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output --no-wrap -o congress/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k ngettext:1,2 --no-location --sort-output --no-wrap -o congress/translations/messages.pot .
 	$(BIN)/pybabel update -i congress/translations/messages.pot -d congress/translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 clean:

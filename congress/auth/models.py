@@ -56,6 +56,18 @@ class User(db.Model):
         """The id carries the session version, so a password change ends other sessions."""
         return f"{self.id}.{self.session_version}"
 
+    @property
+    def is_female(self) -> bool:
+        """The linked member's recorded gender is female: Arabic addresses her in the
+        feminine ("أنتِ مسجّلة الدخول")."""
+        if self.member_id is None:
+            return False
+        from congress.extensions import db
+        from congress.members.models import Member
+
+        member = db.session.get(Member, self.member_id)
+        return member is not None and member.gender == "f"
+
     def has_role(self, role: str) -> bool:
         return any(r.role == role for r in self.roles)
 

@@ -71,7 +71,24 @@ def _members(numbers: list[str]) -> dict[str, Member]:
         ).scalars():
             found.setdefault(member.number.lower(), member)
             found[member.number] = member
-    return {n: found.get(n) or found.get(n.lower()) for n in numbers}
+    resolved = {n: found.get(n) or found.get(n.lower()) for n in numbers}
+    for number in [n for n, m in resolved.items() if m is None and n.isdigit() and len(n) <= 20]:
+        resolved[number] = _by_digits(number)
+    return resolved
+
+
+def _by_digits(digits: str) -> Member | None:
+    """A number pasted without its prefix ("0007" for "M0007", a spreadsheet drops the
+    letters): the one member whose number has exactly these digits, else none (two such
+    numbers, "SY-0007" and "TR-0007", are not guessed between)."""
+    candidates = [
+        m
+        for m in db.session.execute(
+            select(Member).where(Member.number.like(f"%{digits}"))
+        ).scalars()
+        if "".join(ch for ch in m.number if ch.isdigit()) == digits
+    ]
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def _chunks(items: list, size: int):
@@ -104,6 +121,8 @@ def designate(
                             conference, member, member.branch, kind, actor=actor
                         )
                     row.ok = True
+                    if member.number.lower() != number.lower():
+                        row.message = _("Read as %(number)s.", number=member.number)
                 except (RuleRefused, delegates.DelegateError) as problem:
                     row.refuse(problem)
     finally:

@@ -64,7 +64,12 @@ def bulk_action(conference_id: int, action: str):
         items = _ids(request.form.getlist("delegate"))
         every = request.form.get("all") == "yes" and not apply
     if not items and not every:
-        flash(_("Tick at least one row, or paste member numbers; nothing was changed."), "error")
+        flash(
+            _("Tick at least one row, or paste member numbers; nothing was changed.")
+            if action == "designate"
+            else _("Tick at least one row; nothing was changed."),
+            "error",
+        )
         return redirect(back, 303)
     if len(items) > bulk.MAX_ROWS:
         flash(
@@ -98,4 +103,10 @@ def bulk_action(conference_id: int, action: str):
         passing=[r for r in rows if r.ok],
         from_roll=from_roll,
         back=back,
+        left_out=_count(request.form.get("left_out")) if apply else 0,
     )
+
+
+def _count(value: str | None) -> int:
+    """The preview's refused rows, carried by the confirmation (only ever shown back)."""
+    return int(value) if value and value.isdigit() and len(value) < 5 else 0

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from sqlalchemy import select, update
 
 from congress.audit import actions
@@ -94,7 +94,7 @@ def _issue(member: Member, delegate: Delegate | None, actor: User | None) -> tup
     db.session.add(invitation)
     db.session.flush()
     link = url_for("delegates.activate", token=token, _external=True)
-    body = _invitation_body(member.name_ar, link, hours, delegate is not None)
+    body = _invitation_body(member.name_ar, link, hours, delegate is not None, member.gender == "f")
     subject = (
         _("Your delegate account for the General Conference")
         if delegate
@@ -120,12 +120,21 @@ def _issue(member: Member, delegate: Delegate | None, actor: User | None) -> tup
     return invitation, link
 
 
-def _invitation_body(name: str, link: str, hours: int, delegate: bool) -> str:
-    why = (
-        _(
+def _invitation_body(name: str, link: str, hours: int, delegate: bool, female: bool) -> str:
+    designated = (
+        pgettext(
+            "female",
+            "You have been designated as a delegate to the General Conference. "
+            "Open this link to set your password and activate your account:",
+        )
+        if female
+        else _(
             "You have been designated as a delegate to the General Conference. "
             "Open this link to set your password and activate your account:"
         )
+    )
+    why = (
+        designated
         if delegate
         else _(
             "Your account for the General Conference is ready. Open this link to set "

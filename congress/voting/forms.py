@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -96,7 +97,7 @@ POLL_STATES = {
     "draft": _l("draft"),
     "open": _l("open"),
     "ended": _l("voting ended, awaiting the committee's close"),
-    "closed": _l("closed"),
+    "closed": lazy_pgettext("poll", "closed"),  # a ballot box is closed, a conference ends
     "tallied": _l("counted"),
     "certified": _l("certified"),
     "annulled": _l("annulled"),

@@ -159,7 +159,25 @@ def page(poll_id: int):
         my_vote=casting.has_voted(poll.id, current_user.member_id),
         committee=on_committee(conference, current_user),
         candidates=_candidates(poll),
+        decryption=_decryption(poll),
     )
+
+
+def _decryption(poll: Poll) -> dict | None:
+    """A closed verifiable poll's decryption, for the committee: how many trustees of how
+    many needed have sent theirs, and whether the totals are in (then it can be counted)."""
+    if poll.level != "verifiable" or poll.state != "closed":
+        return None
+    from congress.verifiable import polls as verifiable
+    from congress.verifiable.models import TrusteeSetup
+
+    vp = verifiable.of(poll)
+    setup = db.session.get(TrusteeSetup, poll.conference_id)
+    return {
+        "sent": len(verifiable.partial_owners(poll)),
+        "needed": setup.threshold if setup else 0,
+        "done": bool(vp and vp.result),
+    }
 
 
 # --- the committee moves polls ------------------------------------------------------------

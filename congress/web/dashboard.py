@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from sqlalchemy import func, select
 
 from congress.auth import roles
@@ -85,9 +85,14 @@ def _delegate(user, conference: Conference) -> list[Task]:
         return [Task(_("You are not a delegate of this conference (any more)."), me)]
     tasks = []
     if delegate.status != "accredited":
-        tasks.append(
-            Task(_("You are designated; the credentials officer has not yet accredited you."), me)
+        waiting = (
+            pgettext(
+                "female", "You are designated; the credentials officer has not yet accredited you."
+            )
+            if user.is_female
+            else _("You are designated; the credentials officer has not yet accredited you.")
         )
+        tasks.append(Task(waiting, me))
     else:
         sitting = attendance.open_sitting(conference)
         here = sitting is not None and attendance.presence_of(delegate, sitting) == "present"

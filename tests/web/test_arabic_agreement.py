@@ -108,3 +108,18 @@ def test_the_bylaws_page_names_statuses_genders_and_the_zone_in_arabic(client, d
     assert "المنطقة الزمنية المعتمدة: دمشق" in html
     assert "إحدى: فعّال" in html and "جنسهم المسجَّل: أنثى" in html
     assert "Asia/Damascus" not in html and ": female" not in html and ": active" not in html
+
+
+def test_the_home_page_addresses_a_woman_in_the_feminine(app, db, make_user, make_browser):
+    """'أنتِ مسجّلة الدخول' for a woman, 'أنت مسجّل الدخول' for a man."""
+    conference = conference_in(20)
+    woman, man = eligible(conference, 2)
+    with write_intent():
+        woman.gender, man.gender = "f", "m"
+        db.session.commit()
+    home = {}
+    for member in (woman, man):
+        browser = logged_in_member(make_user, make_browser, member)
+        home[member.gender] = browser.get("/").get_data(as_text=True)
+    assert "أنتِ مسجّلة الدخول" in home["f"] and "أنت مسجّل الدخول" not in home["f"]
+    assert "أنت مسجّل الدخول" in home["m"]

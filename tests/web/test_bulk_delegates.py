@@ -207,6 +207,28 @@ def test_arabic_digits_and_separators_of_a_spreadsheet_are_understood(convened, 
     assert confirm_fields(html)["member"] == ["SY-001", "TR-013", "EU-023", "US-029"]
 
 
+def test_a_number_pasted_without_its_prefix_is_read_as_the_one_member_with_those_digits(
+    convened, db
+):
+    """A spreadsheet column may lose the letters ("013" for TR-013): read as the one number
+    with exactly those digits, and said so; digits no number has are refused as before."""
+    officer, cid = convened
+    html = bulk(officer, cid, "designate", {"numbers": "٠١٣\n999", "kind": "delegate"}).get_data(
+        as_text=True
+    )
+    assert confirm_fields(html)["member"] == ["TR-013"]
+    assert "TR-013" in table_row(html, "TR-013") and "999" in html
+
+
+def test_the_report_says_how_many_rows_the_preview_left_out(convened, db):
+    officer, cid = convened
+    preview = bulk(officer, cid, "designate", {"numbers": "SY-001\nXX-999", "kind": "delegate"})
+    fields = confirm_fields(preview.get_data(as_text=True))
+    assert fields["left_out"] == ["1"]
+    report = bulk(officer, cid, "designate", fields).get_data(as_text=True)
+    assert "استُبعد صف واحد رُفض عند المعاينة" in report
+
+
 # --- designating from the roll -----------------------------------------------------------
 
 

@@ -108,8 +108,12 @@ def test_a_motion_is_voted_re_voted_decrypted_by_three_and_counted(
     vote(phones[2], poll_id, creds[2], NO)
     assert db.session.execute(select(func.count()).select_from(VerifiableBallot)).scalar() == 3
     assert act(browsers[1], poll_id, "close").status_code == 302
+    waiting = browsers[1].get(f"/polls/{poll_id}").get_data(as_text=True)
+    assert f"/polls/{poll_id}/tally" not in waiting and "ويلزم 3" in waiting  # no count yet
     assert browsers[1].post(f"/polls/{poll_id}/tally", page=f"/polls/{poll_id}").status_code == 303
     decrypt(browsers, (2, 4, 5), poll_id, tmp_path)
+    ready = browsers[1].get(f"/polls/{poll_id}").get_data(as_text=True)
+    assert f"/polls/{poll_id}/tally" in ready
     vp = db.session.get(VerifiablePoll, poll_id)
     assert json.loads(vp.result)["result"] == [[2, 1, 0]]
     checks = bl.verify_archive(vp.archive)

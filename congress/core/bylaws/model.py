@@ -73,6 +73,11 @@ class Bylaws:
         """Every article in document order, for the bylaws page."""
         return self.article_list
 
+    def articles_by_number(self) -> tuple[Article, ...]:
+        """Every article in the order of its number (16.2 before 16.5), as a reader looks
+        one up; the file may define them in another order (a body's endorsements beside it)."""
+        return tuple(sorted(self.article_list, key=lambda a: _number_key(a.number)))
+
     def article(self, number: str) -> Article:
         """One article by number (KeyError if the bylaws have none such)."""
         for found in self.article_list:
@@ -224,3 +229,12 @@ class Bylaws:
     def certification_rules(self) -> CertificationRules:
         """Signatures needed, committee size and objection window."""
         return _ballot.certification_rules(self)
+
+
+def _number_key(number: str) -> tuple:
+    """ "16.2" -> ((0, 16, ""), (0, 2, "")); a part that is not a number sorts after numbers."""
+    parts = []
+    for part in number.split("."):
+        digits = "".join(ch for ch in part if ch.isdigit())
+        parts.append((0, int(digits), part) if digits else (1, 0, part))
+    return tuple(parts)

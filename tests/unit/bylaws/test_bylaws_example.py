@@ -121,3 +121,11 @@ def test_every_rule_answer_carries_an_article_of_the_document(example: Bylaws) -
         assert set(cited) <= numbers, f"{answer!r} cites an article not in the document"
         if isinstance(answer, Cited):
             assert answer.article in numbers
+
+
+def test_the_bylaws_page_lists_articles_by_number(example: Bylaws) -> None:
+    numbers = [a.number for a in example.articles_by_number()]
+    assert numbers.index("16.2") < numbers.index("16.5")  # the file has 16.5 first
+    as_numbers = [tuple(int(p) for p in n.split(".")) for n in numbers]
+    assert as_numbers == sorted(as_numbers)  # 9.3 before 11.1, as numbers, not as text
+    assert sorted(numbers) == sorted(a.number for a in example.articles())
