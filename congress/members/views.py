@@ -58,7 +58,25 @@ def index():
         status=status,
         branches=branches,
         statuses=STATUSES,
-        designating=_designating(),
+        designating=(designating := _designating()),
+        already=_already_designated(designating),
+    )
+
+
+def _already_designated(conference) -> set[int]:
+    """The members already designated (and not withdrawn or rejected) for that conference:
+    marked on the roll, so an officer does not tick them for nothing."""
+    if conference is None:
+        return set()
+    from congress.conference.delegates import ACTIVE
+    from congress.conference.models import Delegate
+
+    return set(
+        db.session.execute(
+            db.select(Delegate.member_id).where(
+                Delegate.conference_id == conference.id, Delegate.status.in_(ACTIVE)
+            )
+        ).scalars()
     )
 
 

@@ -250,6 +250,10 @@ def test_members_ticked_on_the_roll_are_designated_after_a_preview(convened, db)
     assert fields["member"] == ["SY-001", "SY-002"] and count(db, Delegate) == 0
     bulk(officer, cid, "designate", fields)
     assert set(designated(db)) == {"SY-001", "SY-002"}
+    again = officer.get("/members/?branch=SY").get_data(as_text=True)
+    marked = [r for r in re.findall(r"<tr>.*?</tr>", again, re.S) if "مسمّى" in r]
+    assert len(marked) == 2 and all("SY-001" in r or "SY-002" in r for r in marked)
+    assert again.count('form="roll-designate">') == 1  # a second button under a long table
 
 
 def test_the_roll_offers_no_designation_without_a_convened_conference(staff, db):
