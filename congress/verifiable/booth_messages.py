@@ -34,5 +34,6 @@ def booth_messages() -> dict[str, str]:
         ),
         "mismatch": _("This page's ballot does not match the published poll: reload the page."),
         "encrypting": _("Encrypting your ballot on this device…"),
+        "blank": _("a blank ballot (no choice)"),
         "failed": _("The ballot could not be encrypted. Reload the page and try again."),
     }

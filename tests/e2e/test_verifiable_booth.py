@@ -516,6 +516,8 @@ def test_a_motion_ballot_encrypts_the_answer_in_the_elections_order(run, site, t
     page.locator("#booth input[name=answer][value=n]").check()
     tracker = encrypt(phone, "no-tracker")
     assert tracker != first
+    # the encrypted ballot's screen reads back what it holds, before the cast
+    assert page.locator("#booth-ready .booth-choices li").all_inner_texts() == ["لا"]
     audit = audit_shown(run, phone, "audited")
     assert bl.verify_audit(election, audit) == ((0, 1, 0),)
     code, output = audit_with_cli(audit, site.elections[poll], tmp_path / "voter")

@@ -35,6 +35,7 @@
   var audited = document.getElementById("booth-audited");
   var download = document.getElementById("booth-download");
   var trackerShown = ready.querySelector(".tracker");
+  var choicesShown = ready.querySelector(".booth-choices");
   var trackerIntro = ready.querySelector(".booth-tracker-intro");
   var auditedIntro = ready.querySelector(".booth-audited-intro");
   var heading = ready.querySelector("h2");
@@ -146,8 +147,24 @@
     form.hidden = false;
   }
 
+  // What the voter chose, read back from the form (text only, never markup).
+  function showChosen() {
+    choicesShown.textContent = "";
+    var picked = Array.prototype.filter.call(
+      form.querySelectorAll("input.option"), function (el) { return el.checked; }
+    );
+    var names = picked.map(function (el) { return el.parentNode.textContent.trim(); });
+    if (!names.length) { names = [text("blank")]; }
+    names.forEach(function (name) {
+      var li = document.createElement("li");
+      li.textContent = name;
+      choicesShown.appendChild(li);
+    });
+  }
+
   function showBallot(made) {
     ballot = made;
+    showChosen();
     trackerShown.textContent = made.tracker;
     castInput.value = made.raw;
     trackerIntro.hidden = false;
