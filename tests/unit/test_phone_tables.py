@@ -49,3 +49,15 @@ def test_a_facts_list_puts_each_value_under_its_label_on_a_phone():
         r"@media \(max-width: 32rem\) \{ dl\.facts \{ grid-template-columns: ([^;]*);", css
     )
     assert phone and phone.group(1) == "minmax(0, 1fr)"
+
+
+def test_the_audit_log_is_a_list_of_cards_on_a_phone():
+    """Seven columns do not fit 360 px: below 40rem each entry is a card and each value is
+    preceded by its column's name (from the cell's data-label)."""
+    css = (ROOT / "congress/static/style.css").read_text(encoding="utf-8")
+    phone = css[css.index("@media (max-width: 40rem)") :]
+    assert "table.audit thead { display: none; }" in phone
+    assert 'content: attr(data-label) ": "' in phone
+    entries = (ROOT / "templates/audit/entries.html").read_text(encoding="utf-8")
+    row = entries[entries.index("{% for e in entries %}") : entries.index("{% else %}")]
+    assert row.count("<td") == row.count("<td data-label=") == 7
