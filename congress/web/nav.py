@@ -83,6 +83,8 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _nav_context() -> dict:
         def nav_items() -> list[dict]:
+            if "nav_items" in g:  # once per request (a fixed-size page renders twice)
+                return g.nav_items
             items = []
             conference = None
             for entry in ENTRIES:
@@ -107,6 +109,7 @@ def init_app(app: Flask) -> None:
                         "current": here,
                     }
                 )
+            g.nav_items = items
             return items
 
         org = current_app.config["ORG_NAME_EN" if language() == "en" else "ORG_NAME_AR"]
