@@ -11,6 +11,8 @@ step, the person and the address, and the test fails at its end listing them all
   Chromium resolves no name at all, so nothing could leave the machine);
 - `document.documentElement.scrollWidth <= 360` and no text of a chart cut off: nothing
   runs off a phone's screen;
+- an Arabic page shows no English outside what is marked as another language, code, a
+  hash or a name (`LATIN_JS`);
 - axe-core (axe-playwright-python): no violation of impact serious or critical. axe runs
   once per distinct page: a page with the same path and the same set of elements as one
   already audited is not audited again;
@@ -159,6 +161,35 @@ BIDI_JS = """() => document.documentElement.dir !== 'rtl' ? [] :
     const xa = t.getStartPositionOfChar(ar).x, xl = t.getStartPositionOfChar(lat).x;
     return ar < lat ? xa < xl : xl < xa;
   }).map(t => t.textContent)"""
+
+# An Arabic page shows no English: Latin words are allowed only inside what is marked as
+# another language or as code (lang="en", dir="ltr", code, a hash, a name in <bdi>, a
+# chart, a select's options, a screen reader's label), as codes in capitals (SY-001,
+# UTF-8) and in the names of tools and standards a person types or looks up as such.
+LATIN_WORDS_OK = (
+    "Belenios belenios tool Congress congress verify audit ballot export trustee credentials"
+    " SLIP SHA CSV TOML JSON PDF UTC GMT https http JavaScript TOTP QR SVG BLT STV Meek"
+    " Chromium Debian Ubuntu apt install election XXX"
+).split()
+LATIN_JS = """(allowed) => {
+  if (document.documentElement.lang !== 'ar') return [];
+  const skip = 'script,style,noscript,textarea,code,pre,kbd,samp,bdi,.hash,.tracker,' +
+    'svg,option,.visually-hidden,[lang]:not([lang=ar]),[dir=ltr],[translate=no],[hidden]';
+  const found = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest(skip) || !el.getClientRects().length) continue;
+    // text isolated by U+2068..U+2069 (isolate() in a flash or refusal) is a name
+    const text = n.textContent.replace(/\u2068[^\u2069]*\u2069/g, ' ');
+    for (const w of text.match(/[A-Za-z][A-Za-z-]{2,}/g) || []) {
+      const word = w.replace(/-+$/, '');
+      if (/^[A-Z]{1,4}$/.test(word)) continue;  // a code: a branch, SY-001, UTF-8, CSV
+      if (!allowed.includes(word) && !allowed.includes(word.split('-')[0])) found.add(w);
+    }
+  }
+  return Array.from(found).slice(0, 10);
+}"""
 
 FOCUS_JS = """() => {
   const el = document.activeElement;
@@ -451,6 +482,9 @@ class Phone:
         reversed_names = target.evaluate(BIDI_JS)
         if reversed_names and not run.is_known("chart-bidi", here):
             run.problem(f"{where}: chart labels in the wrong order right to left: {reversed_names}")
+        english = target.evaluate(LATIN_JS, LATIN_WORDS_OK)
+        if english and not run.is_known("english", here):
+            run.problem(f"{where}: English on an Arabic page: {english}")
         shape = (page_kind(self.path()), target.evaluate(SHAPE_JS))
         if shape in run.audited:
             record["axe"] = f"same page as step {run.audited[shape]}"
