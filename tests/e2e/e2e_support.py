@@ -166,11 +166,12 @@ BIDI_JS = """() => document.documentElement.dir !== 'rtl' ? [] :
 # another language or as code (lang="en", dir="ltr", code, a hash, a name in <bdi>, a
 # chart, a select's options, a screen reader's label), as codes in capitals (SY-001,
 # UTF-8) and in the names of tools and standards a person types or looks up as such.
-LATIN_WORDS_OK = (
-    "Belenios belenios tool Congress congress verify audit ballot export trustee credentials"
-    " SLIP SHA CSV TOML JSON PDF UTC GMT https http JavaScript TOTP QR SVG BLT STV Meek"
-    " Chromium Debian Ubuntu apt install election XXX"
-).split()
+LATIN_WORDS_OK = [
+    *("Belenios", "belenios", "tool", "Congress", "congress", "verify", "audit", "ballot"),
+    *("export", "trustee", "credentials", "election", "SLIP", "SHA", "CSV", "TOML", "JSON"),
+    *("PDF", "UTC", "GMT", "https", "http", "JavaScript", "TOTP", "QR", "SVG", "BLT", "STV"),
+    *("Meek", "Chromium", "Debian", "Ubuntu", "apt", "install", "XXX"),
+]
 LATIN_JS = """(allowed) => {
   if (document.documentElement.lang !== 'ar') return [];
   const skip = 'script,style,noscript,textarea,code,pre,kbd,samp,bdi,.hash,.tracker,' +
