@@ -78,18 +78,18 @@ def sign(poll: Poll, user: User) -> bool:
     poll.move_to("certified")
     poll.certified_at = now
     poll.objections_until = now + rules.objection_window
-    record(
-        actions.RESULT_CERTIFIED,
-        actor=actor_label(user),
-        subject=f"poll:{poll.id}",
-        data={
-            "report_sha256": tally.sha256,
-            "signatures": signed,
-            "required": rules.signatures_required,
-            "article": rules.signatures_article,
-            "chain_head": head().hash,
-        },
-    )
+    data = {
+        "report_sha256": tally.sha256,
+        "signatures": signed,
+        "required": rules.signatures_required,
+        "article": rules.signatures_article,
+        "chain_head": head().hash,
+    }
+    if poll.level == "verifiable":  # the record certified is this archive, to the byte
+        from congress.verifiable.polls import archive_sha256, of
+
+        data["archive_sha256"] = archive_sha256(of(poll))
+    record(actions.RESULT_CERTIFIED, actor=actor_label(user), subject=f"poll:{poll.id}", data=data)
     if poll.kind == "election":
         _record_composition(poll, json.loads(tally.report))
     return True

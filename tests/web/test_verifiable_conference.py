@@ -163,6 +163,18 @@ def close_decrypt_count_certify(s: Setting, poll_id: int, trustees: tuple[int, .
         assert signed.status_code == 302
     db.session.expire_all()
     assert db.session.get(Poll, poll_id).state == "certified"
+    # the chain records the fingerprint of the archive certified (as it did at the close)
+    import hashlib
+
+    from congress.audit.models import AuditEntry
+
+    certified = db.session.execute(
+        select(AuditEntry.data).where(
+            AuditEntry.action == "result.certified", AuditEntry.subject == f"poll:{poll_id}"
+        )
+    ).scalar_one()
+    archive = db.session.get(VerifiablePoll, poll_id).archive
+    assert json.loads(certified)["archive_sha256"] == hashlib.sha256(archive).hexdigest()
 
 
 def check_archive(s: Setting, poll_id: int, phone, runner, db) -> tuple[list[int], dict]:
