@@ -1,8 +1,7 @@
 """Two officers accrediting at once, a delegate checking in from two phones: one outcome,
 no duplicated or lost state (SQLite and PostgreSQL)."""
 
-import threading
-
+from concurrency import run_at_once
 from sqlalchemy import func, select
 
 from congress.audit.models import AuditEntry
@@ -10,36 +9,7 @@ from congress.audit.operations import verify_chain
 from congress.conference import attendance, delegates, facts
 from congress.conference.models import Attendance, Conference, Delegate
 from congress.database import write_intent
-from congress.extensions import db
 from scenario import demo_conference, designated
-
-
-def run_at_once(app, n, work):
-    """Run `work(i)` in n threads released together; return results or exceptions."""
-    db.session.commit()  # the test body's snapshot must not hide the threads' writes
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def runner(i):
-        with app.app_context():
-            barrier.wait()
-            try:
-                with write_intent():
-                    results[i] = work(i)
-                    db.session.commit()
-            except Exception as exc:
-                db.session.rollback()
-                results[i] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    db.session.rollback()
-    return results
 
 
 def test_two_officers_accrediting_at_once_accredit_once(app, db):

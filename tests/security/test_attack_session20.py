@@ -4,8 +4,7 @@ the code shows a hole, a test that passes records a claim that holds."""
 
 from __future__ import annotations
 
-import threading
-
+from concurrency import run_at_once
 from sqlalchemy import func, select
 
 from congress.audit.models import AuditEntry
@@ -15,35 +14,6 @@ from congress.database import write_intent
 from congress.extensions import db as _db
 from congress.members.models import Member
 from scenario import demo_conference
-
-
-def run_at_once(app, n, work):
-    """Run `work(i)` in n threads released together (each its own session and
-    transaction, as n requests would); return results or exceptions."""
-    _db.session.commit()
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def runner(i):
-        with app.app_context():
-            barrier.wait()
-            try:
-                with write_intent():
-                    results[i] = work(i)
-                    _db.session.commit()
-            except Exception as exc:
-                _db.session.rollback()
-                results[i] = exc
-            finally:
-                _db.session.remove()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    _db.session.rollback()
-    return results
 
 
 def _branch_full_with_alternates(conference, code="US", alternates=2):
