@@ -181,6 +181,19 @@ def make_user(app, db):
 
 
 @pytest.fixture
+def staff(make_browser, make_user):
+    """A logged-in browser for a new user with one role: staff("administrator")."""
+
+    def as_role(role):
+        user = make_user(roles=(role,))
+        b = make_browser()
+        assert b.login(user.email, PASSWORD).status_code == 302
+        return b
+
+    return as_role
+
+
+@pytest.fixture
 def login_as(make_user, browser):
     """Log the browser in as a new user with the given roles; returns the user."""
 

@@ -16,22 +16,10 @@ from conference_helpers import create_conference, import_roll, roll_csv, upload_
 from congress.audit.models import AuditEntry
 from congress.audit.operations import verify_chain
 from congress.conference.models import Delegate, Invitation
-from support import PASSWORD
 
 # per_n 5, minimum 2: SY 2 delegates (11 in good standing: SY-003 is suspended), TR 2,
 # EU 2, US 2; alternates a fifth of that, rounded up: 1 per branch
 ROLL = {"SY": 12, "TR": 10, "EU": 6, "US": 5}
-
-
-@pytest.fixture
-def staff(make_browser, make_user):
-    def as_role(role):
-        user = make_user(roles=(role,))
-        b = make_browser()
-        assert b.login(user.email, PASSWORD).status_code == 302
-        return b
-
-    return as_role
 
 
 @pytest.fixture

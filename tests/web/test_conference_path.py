@@ -14,20 +14,8 @@ from congress.audit.operations import verify_chain
 from congress.bylaws.operations import example_text
 from congress.conference.models import Conference, Delegate
 from congress.members.models import Member
-from support import PASSWORD
 
 ROLL = {"SY": 12, "TR": 10, "EU": 6, "US": 5}  # per_n 5, minimum 2: SY 2, TR 2, EU 2, US 2
-
-
-@pytest.fixture
-def staff(make_browser, make_user):
-    def as_role(role):
-        user = make_user(roles=(role,))
-        b = make_browser()
-        assert b.login(user.email, PASSWORD).status_code == 302
-        return b
-
-    return as_role
 
 
 @pytest.fixture

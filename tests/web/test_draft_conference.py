@@ -13,19 +13,7 @@ from conference_helpers import create_conference, upload_bylaws
 from congress.audit.models import AuditEntry
 from congress.audit.operations import verify_chain
 from congress.conference.models import AgendaItem, Conference
-from support import PASSWORD
 from voting_steps import new_motion
-
-
-@pytest.fixture
-def staff(make_browser, make_user):
-    def as_role(role):
-        user = make_user(roles=(role,))
-        b = make_browser()
-        assert b.login(user.email, PASSWORD).status_code == 302
-        return b
-
-    return as_role
 
 
 @pytest.fixture

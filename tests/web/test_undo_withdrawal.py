@@ -26,17 +26,6 @@ ROLL = {"SY": 12, "TR": 10, "EU": 6, "US": 5}  # SY: 2 delegate seats, 1 alterna
 
 
 @pytest.fixture
-def staff(make_browser, make_user):
-    def as_role(role):
-        user = make_user(roles=(role,))
-        b = make_browser()
-        assert b.login(user.email, PASSWORD).status_code == 302
-        return b
-
-    return as_role
-
-
-@pytest.fixture
 def convened(staff, db):
     admin, officer = staff("administrator"), staff("credentials_officer")
     assert upload_bylaws(admin).status_code == 302
