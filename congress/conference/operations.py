@@ -77,9 +77,9 @@ def _locked(conference: Conference) -> None:
     """The conference row locked and read again: a change to its state (convening, a
     deletion, an edit) sees what the last committed one left, never what it loaded before
     another request changed it."""
-    db.session.execute(
-        select(Conference.id).where(Conference.id == conference.id).with_for_update()
-    )
+    from .delegates import lock_conference
+
+    lock_conference(conference)
     db.session.refresh(conference)
 
 
